@@ -1,0 +1,5 @@
+import sys
+
+from shitpostbot.cli import main
+
+sys.exit(main())
