@@ -1,0 +1,120 @@
+"""Corpus records and the sink that sorts, de-duplicates and writes them as JSON Lines.
+
+A multi-GB export can yield millions of records, so the sink never holds them all: it sorts
+batches in memory, spills each batch to a temporary file, and merges the batches at the end
+(an external merge sort). Duplicates — the same item read from two overlapping parts or from
+both the standard and the E2EE Messenger download — then sit next to each other and are dropped
+during the merge, without a memory-hungry "seen" set.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+KINDS = ("post", "comment", "group_post", "group_comment", "note", "message")
+
+
+@dataclass(frozen=True, order=True)
+class Record:
+    """One corpus item. Field order is the sort order: time first, then a deterministic tiebreak.
+
+    ``scope`` is never written: it tells apart equal texts sent at the same second in two
+    different threads (it holds the thread's participants), so de-duplication only merges copies
+    of the same item.
+    """
+
+    timestamp: str
+    kind: str
+    scope: str
+    text: str
+    context: str = ""
+
+    def identity(self) -> tuple[str, str, str, str]:
+        return (self.timestamp, self.kind, self.scope, self.text)
+
+    def to_json(self) -> str:
+        data = {
+            "source": "facebook",
+            "kind": self.kind,
+            "timestamp": self.timestamp,
+            "text": self.text,
+        }
+        if self.context:
+            data["context"] = self.context
+        return json.dumps(data, ensure_ascii=False)
+
+
+class RecordSink:
+    """Collects records in any order; :meth:`finish` streams them out sorted and de-duplicated."""
+
+    def __init__(self, batch_size: int = 50_000, tmp_dir: str | None = None) -> None:
+        self._batch: list[Record] = []
+        self._batch_size = batch_size
+        self._spills: list[Path] = []
+        self._tmp = tempfile.TemporaryDirectory(prefix="shitpostbot-ingest-", dir=tmp_dir)
+
+    def add(self, record: Record) -> None:
+        self._batch.append(record)
+        if len(self._batch) >= self._batch_size:
+            self._spill()
+
+    def _spill(self) -> None:
+        self._batch.sort()
+        path = Path(self._tmp.name) / f"batch{len(self._spills):05d}.jsonl"
+        with path.open("w", encoding="utf-8") as out:
+            for rec in self._batch:
+                out.write(
+                    json.dumps(
+                        [rec.timestamp, rec.kind, rec.scope, rec.text, rec.context],
+                        ensure_ascii=False,
+                    )
+                )
+                out.write("\n")
+        self._spills.append(path)
+        self._batch = []
+
+    @staticmethod
+    def _read_spill(handle: IO[str]) -> Iterator[Record]:
+        for line in handle:
+            yield Record(*json.loads(line))
+
+    def finish(self) -> Iterator[tuple[Record, bool]]:
+        """Yield ``(record, is_duplicate)`` in corpus order; the caller skips duplicates."""
+        self._batch.sort()
+        handles = [path.open("r", encoding="utf-8") for path in self._spills]
+        try:
+            streams = [self._read_spill(h) for h in handles] + [iter(self._batch)]
+            previous: tuple[str, str, str, str] | None = None
+            for record in heapq.merge(*streams):
+                identity = record.identity()
+                yield record, identity == previous
+                previous = identity
+        finally:
+            for handle in handles:
+                handle.close()
+            self._batch = []
+
+    def close(self) -> None:
+        self._tmp.cleanup()
+
+
+def write_atomically(path: Path, lines: Iterator[str]) -> None:
+    """Write lines to ``path`` via a temporary file so a failed run never leaves half a corpus."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+            for line in lines:
+                out.write(line)
+                out.write("\n")
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise

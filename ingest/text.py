@@ -1,0 +1,134 @@
+"""Text hygiene shared by every parser: one place that turns raw export strings into corpus text.
+
+Facebook's JSON writes UTF-8 bytes as ``\\u00XX`` code points (mojibake), HTML carries entities
+and "Updated ..." trailers, posts carry ``@[id:n:Name]`` tag markup, and the corpus must not leak
+e-mail addresses, phone numbers or links. Doing all of it here keeps the parsers about structure
+only and guarantees every string gets the same treatment in the same order.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+EMAIL_TOKEN = "<email>"
+PHONE_TOKEN = "<phone>"
+URL_TOKEN = "<url>"
+PLACEHOLDERS = (EMAIL_TOKEN, PHONE_TOKEN, URL_TOKEN)
+
+
+def fix_mojibake(value: str) -> str:
+    """Undo Facebook's UTF-8-as-Latin-1 encoding, but only when that is provably what happened.
+
+    A string with any code point above U+00FF was already decoded (E2EE download, HTML, a file
+    someone fixed before), and bytes that do not form valid UTF-8 were real Latin-1 text: both are
+    returned unchanged, which also makes the fix idempotent.
+    """
+    if value.isascii():
+        return value
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return value
+
+
+def fix_strings(obj: Any) -> Any:
+    """Apply :func:`fix_mojibake` to every string (keys excluded) of a parsed JSON document."""
+    if isinstance(obj, str):
+        return fix_mojibake(obj)
+    if isinstance(obj, list):
+        return [fix_strings(item) for item in obj]
+    if isinstance(obj, dict):
+        return {key: fix_strings(item) for key, item in obj.items()}
+    return obj
+
+
+_TAG_MARKUP = re.compile(r"@\[\d+:(?:\d+:)?([^\]]+)\]")
+_UPDATED_LINE = re.compile(
+    r"^\s*(?:Updated|Last updated|Mis à jour|Mise à jour|Aktualisiert|Actualizado|Actualizada|"
+    r"Aggiornato|Atualizado|Atualizada|Bijgewerkt|Zaktualizowano|Uppdaterad|Opdateret|Oppdatert|"
+    r"Päivitetty|Frissítve|Aktualizováno|Actualizat|Güncellendi|Обновлено|Оновлено|更新)"
+    r"\s*(?:on|am|le|el|il|em|op|:|：)?\s*:?\s*\S*\d[^\n]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b")
+_URL = re.compile(r"(?:\bhttps?://|\bwww\.)[^\s<>\"']+", re.IGNORECASE)
+_PHONE = re.compile(
+    r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d{2,4}(?:[\s.-]?\d{2,5}){1,4}(?!\w)"
+)
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_SPACES = re.compile(r"[ \t\u00a0\u200b]+")
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+
+
+def _phone_or_not(match: re.Match[str]) -> str:
+    """Keep digit runs that are not phone numbers: too few digits, or a list of years."""
+    found = match.group(0)
+    digits = sum(ch.isdigit() for ch in found)
+    groups = re.findall(r"\d+", found)
+    if digits < 7 or digits > 15:
+        return found
+    if all(len(g) == 4 and _YEAR.fullmatch(g) for g in groups):
+        return found
+    if len(groups) == 1 and not found.startswith("+"):
+        # one unbroken digit run: a phone only when it looks like one (leading 0 or 10+ digits)
+        if not (found.startswith("0") or digits >= 10):
+            return found
+    return PHONE_TOKEN
+
+
+@dataclass(frozen=True)
+class Scrubber:
+    """Privacy settings: which personal details stay in the corpus (all replaced by default)."""
+
+    keep_emails: bool = False
+    keep_phones: bool = False
+    keep_urls: bool = False
+
+    def __call__(self, text: str) -> str:
+        if not self.keep_urls:
+            text = _URL.sub(URL_TOKEN, text)
+        if not self.keep_emails:
+            text = _EMAIL.sub(EMAIL_TOKEN, text)
+        if not self.keep_phones:
+            text = _PHONE.sub(_phone_or_not, text)
+        return text
+
+
+def strip_tag_markup(text: str) -> str:
+    """``@[123:2048:Some Name]`` -> ``Some Name`` so numeric profile ids never reach the corpus."""
+    return _TAG_MARKUP.sub(r"\1", text)
+
+
+def strip_updated_lines(text: str) -> str:
+    """Drop the "Updated <date>" / "Mis à jour : <date>" lines added to edited posts."""
+    return _UPDATED_LINE.sub("", text)
+
+
+def normalize(text: str) -> str:
+    """Entities, NFC, tidy whitespace: the last step before a string becomes corpus text."""
+    text = html.unescape(text) if "&" in text else text
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def clean(text: str | None, scrub: Scrubber) -> str:
+    """Full pipeline for one already-decoded string; returns "" when nothing is left."""
+    if not text:
+        return ""
+    text = strip_updated_lines(strip_tag_markup(normalize(text)))
+    return normalize(scrub(text))
+
+
+def only_placeholders(text: str) -> bool:
+    """True when nothing but privacy tokens and punctuation is left (a bare link is not writing)."""
+    rest = text
+    for token in PLACEHOLDERS:
+        rest = rest.replace(token, "")
+    if rest == text:
+        return False
+    return all(ch.isspace() or unicodedata.category(ch).startswith("P") for ch in rest)
