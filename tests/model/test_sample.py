@@ -1,0 +1,92 @@
+"""Sampling: batching, seeds, unknown characters, and the guards."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+
+from model import Generator, SamplingSettings
+from model.copyguard import CopyGuard
+from model.sample import _filter, is_repetitive
+from model.sample import main as sample_main
+
+
+@pytest.fixture(scope="module")
+def gen(tiny_ckpt: Path) -> Generator:
+    return Generator.load(tiny_ckpt)
+
+
+def test_info_describes_the_checkpoint(gen: Generator, tiny_ckpt: Path) -> None:
+    info = gen.info
+    assert info is not None and info.name == "tiny" and info.path == str(tiny_ckpt)
+    assert info.file_size_bytes == tiny_ckpt.stat().st_size and info.steps == 30
+    assert info.n_params == sum(p.numel() for p in gen.model.parameters())
+    assert info.train_chars > 20_000 and info.best_val_loss is not None
+
+
+def test_one_string_per_prompt_and_seeds_repeat(gen: Generator) -> None:
+    prompts = ["hello there", None, "", "what?"]
+    s = SamplingSettings(max_chars=60, copy_guard=False, max_repeats=100)
+    first = gen.generate(prompts, s, seed=11)
+    assert len(first) == 4 and all(isinstance(t, str) for t in first)
+    assert first == gen.generate(prompts, s, seed=11)
+    assert first != gen.generate(prompts, s, seed=12)
+    assert all(len(t) <= 60 for t in first)
+
+
+def test_candidates_are_batched_per_prompt(gen: Generator) -> None:
+    raw = gen.sample_raw(["a", None], SamplingSettings(max_chars=30, n_candidates=5), seed=2)
+    assert [len(c) for c in raw] == [5, 5]
+    assert len({t for t, _ in raw[0]}) > 1  # candidates differ
+
+
+def test_unknown_characters_and_huge_prompts_do_not_crash(gen: Generator) -> None:
+    weird = "🦀 <@123456> **bold** ñ 中文 \x00\x02\x03 " * 5
+    texts = gen.generate([weird, "x" * 200_000], SamplingSettings(max_chars=20), seed=1)
+    assert len(texts) == 2
+    assert set("".join(texts)) <= set(gen.vocab.chars)
+
+
+def test_copy_guard_rejects_verbatim_training_runs(gen: Generator) -> None:
+    s = SamplingSettings(max_chars=80, n_candidates=3, max_repeats=100)
+    raw = gen.sample_raw(["tell me"], s, seed=5)[0]
+    assert gen.generate(["tell me"], s, seed=5)[0] in {t for t, _ in raw}
+    long_ones = [t for t, _ in raw if len(t) >= 16]
+    assert long_ones, raw
+    # Pretend every candidate was training text: now each one is a copy and must be rejected.
+    guarded = Generator(gen.model, gen.vocab, CopyGuard.build([t for t, _ in raw], min_copy=16))
+    result = guarded.generate(["tell me"], s, seed=5)[0]
+    assert result not in long_ones
+    off = guarded.generate(["tell me"], SamplingSettings(**{**s.__dict__, "copy_guard": False}),
+                           seed=5)[0]
+    assert off in {t for t, _ in raw}
+
+
+def test_guards_reject_empty_and_looping_text(gen: Generator) -> None:
+    s = SamplingSettings()
+    assert gen.rejects("", s)
+    assert gen.rejects("the state of " * 4, s)
+    assert not gen.rejects("Thou art more lovely and more temperate.", s)
+    assert is_repetitive("abcabcabcabc", 3, 3) and not is_repetitive("abcabcabc", 3, 3)
+
+
+def test_top_k_and_top_p_truncate() -> None:
+    logits = torch.log(torch.tensor([[0.5, 0.3, 0.15, 0.05]]))
+    top2 = _filter(logits, SamplingSettings(top_k=2, top_p=1.0))
+    assert torch.allclose(top2, torch.tensor([[0.625, 0.375, 0.0, 0.0]]))
+    nucleus = _filter(logits, SamplingSettings(top_p=0.7))
+    assert (nucleus[0, 2:] == 0).all() and (nucleus[0, :2] > 0).all()
+
+
+def test_settings_are_validated() -> None:
+    for bad in ({"temperature": 0}, {"top_p": 0}, {"n_candidates": 0}, {"max_chars": 0}):
+        with pytest.raises(ValueError):
+            SamplingSettings(**bad)
+
+
+def test_sample_command_prints_replies(tiny_ckpt: Path, capsys: pytest.CaptureFixture) -> None:
+    assert sample_main([str(tiny_ckpt), "-p", "hello", "--seed", "1", "--max-chars", "30"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("> hello\n")

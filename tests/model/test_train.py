@@ -1,0 +1,105 @@
+"""The train command: corpora, repeatability, resume, Ctrl-C, metrics and plot."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import torch
+
+from model import Generator, SamplingSettings, checkpoint, train
+from model.corpus import CorpusError
+from tests.model.conftest import TINY
+
+
+def _weights(path: Path) -> dict[str, torch.Tensor]:
+    return checkpoint.load(path).resume["weights"]
+
+
+def test_jsonl_corpus_trains_and_replies(chat_corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "chat.pt"
+    assert train.main([str(chat_corpus), "-o", str(out), "--steps", "40", *TINY]) == 0
+    gen = Generator.load(out)
+    assert gen.vocab.encode("😂") != [0]  # used 80 times: in the vocabulary
+    assert len(gen.generate(["what about 7?", None], SamplingSettings(max_chars=50), seed=1)) == 2
+    rows = [json.loads(line) for line in out.with_suffix(".metrics.jsonl").read_text().splitlines()]
+    assert len(rows) == 10 and rows[-1]["step"] == 40
+    assert {"step", "elapsed_s", "lr", "train_loss", "val_loss", "chars_per_s"} <= set(rows[0])
+    assert out.with_suffix(".loss.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_same_seed_same_weights(shakespeare_slice: Path, tmp_path: Path) -> None:
+    runs = []
+    for name, seed in [("a", "3"), ("b", "3"), ("c", "4")]:
+        out = tmp_path / f"{name}.pt"
+        train.main([str(shakespeare_slice), "-o", str(out), "--steps", "12", "--seed", seed, *TINY])
+        runs.append(_weights(out))
+    assert all(torch.equal(runs[0][k], runs[1][k]) for k in runs[0])
+    assert not all(torch.equal(runs[0][k], runs[2][k]) for k in runs[0])
+
+
+def test_resume_extends_a_finished_run(shakespeare_slice: Path, tmp_path: Path) -> None:
+    out = tmp_path / "run.pt"
+    args = [str(shakespeare_slice), "--evals", "4", *TINY]
+    assert train.main([*args, "-o", str(out), "--steps", "12"]) == 0
+    assert checkpoint.load(out).resume["state"]["step"] == 12
+    assert train.main([str(shakespeare_slice), "-o", str(out), "--resume", "--steps", "24",
+                       "--quiet"]) == 0
+    resumed = checkpoint.load(out)
+    assert resumed.facts["steps"] == 24 and resumed.resume["state"]["step"] == 24
+    metrics = out.with_suffix(".metrics.jsonl").read_text().splitlines()
+    steps = [json.loads(r)["step"] for r in metrics]
+    assert steps == [3, 6, 9, 12, 18, 24]  # progress 0.5 -> 1.0 crosses 0.75 and 1.0
+
+
+def test_resume_is_exact(shakespeare_slice: Path, tmp_path: Path, monkeypatch) -> None:
+    """Interrupt a 24-step run at step 12, resume it: identical to running it through."""
+    args = [str(shakespeare_slice), "--dropout", "0.1", "--evals", "4", "--steps", "24", *TINY]
+    full, cut = tmp_path / "full.pt", tmp_path / "cut.pt"
+    assert train.main([*args, "-o", str(full)]) == 0
+    real_evaluate = train.evaluate
+    calls = {"n": 0}
+
+    def interrupt_on_second(*a, **kw):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt
+        return real_evaluate(*a, **kw)
+
+    monkeypatch.setattr(train, "evaluate", interrupt_on_second)
+    assert train.main([*args, "-o", str(cut)]) == 130  # Ctrl-C: saved, clean exit code
+    monkeypatch.setattr(train, "evaluate", real_evaluate)
+    assert checkpoint.load(cut).resume["state"]["step"] == 18
+    assert train.main([str(shakespeare_slice), "-o", str(cut), "--resume", "--quiet"]) == 0
+    a, b = _weights(full), _weights(cut)
+    assert all(torch.allclose(a[k], b[k], atol=1e-6) for k in a)
+
+
+def test_resume_refuses_another_corpus_or_a_slim_file(
+    shakespeare_slice: Path, chat_corpus: Path, tiny_ckpt: Path, tmp_path: Path
+) -> None:
+    with pytest.raises(CorpusError, match="not the corpus"):
+        train.main([str(chat_corpus), "-o", str(tiny_ckpt), "--resume", "--quiet"])
+    slim = tmp_path / "slim.pt"
+    train.main([str(shakespeare_slice), "-o", str(slim), "--steps", "3", "--slim", *TINY])
+    assert checkpoint.load(slim).weights["head.weight"].dtype == torch.float16
+    with pytest.raises(checkpoint.CheckpointError, match="slim.pt: holds no training state"):
+        train.main([str(shakespeare_slice), "-o", str(slim), "--resume"])
+
+
+def test_tiny_corpus_shrinks_batches_and_empty_corpus_fails(tmp_path: Path) -> None:
+    small = tmp_path / "small.txt"
+    small.write_text("\n\n".join(f"short post number {i}" for i in range(12)))
+    assert train.main([str(small), "-o", str(tmp_path / "s.pt"), "--steps", "3", *TINY]) == 0
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n\n")
+    with pytest.raises(CorpusError, match="empty.txt: the corpus holds no text"):
+        train.main([str(empty), "-o", str(tmp_path / "e.pt"), "--steps", "3"])
+
+
+def test_learning_rate_warms_up_then_decays_to_floor() -> None:
+    s = train.TrainSettings(lr=1e-2, warmup_steps=10, min_lr_ratio=0.1, steps=1000)
+    assert train.learning_rate(s, 0, 0.0) == pytest.approx(1e-3)
+    assert train.learning_rate(s, 10, 0.01) == pytest.approx(1e-2, rel=1e-3)
+    assert train.learning_rate(s, 999, 1.0) == pytest.approx(1e-3)
