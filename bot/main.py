@@ -1,0 +1,66 @@
+"""``shitpostbot run`` / ``python -m bot``: configure, load, connect.
+
+Order matters: logging first (so config errors and start-up are visible), then configuration
+(every bad key reported before touching Discord), then the bot, whose ``setup_hook`` loads the
+model in a thread and starts the scheduler once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+import discord
+
+from bot.bot import ShitpostBot
+from bot.config import BotConfig, load_config
+from bot.errors import ConfigError
+from bot.logs import setup_logging
+from bot.modelapi import build_service
+
+log = logging.getLogger(__name__)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="shitpostbot run",
+        description="Run the Discord bot. Settings come from the environment and .env "
+        "(see .env.example); environment variables win.",
+    )
+    p.add_argument("--env-file", type=Path, default=Path(".env"), help="default: ./.env")
+    return p
+
+
+async def main(config: BotConfig | None = None, env_file: Path = Path(".env")) -> None:
+    """Run the bot until it is stopped. ``ConfigError`` for a bad setting or a bad token."""
+    if config is None:
+        config = load_config(env_file)
+    setup_logging(config.log_level, config.token)
+    log.info("starting with %r", config)  # repr excludes the token
+    service = build_service(config)
+    async with ShitpostBot(config, service) as bot:
+        try:
+            await bot.start(config.token)
+        except discord.LoginFailure:
+            raise ConfigError(
+                "DISCORD_TOKEN was rejected by Discord (401); check the token"
+            ) from None
+        except discord.PrivilegedIntentsRequired:
+            raise ConfigError(
+                "Discord refused the gateway intents (close code 4014); this bot needs no "
+                "privileged intents, so check that you run the right version"
+            ) from None
+
+
+def cli(argv: Sequence[str] | None = None) -> int:
+    """Synchronous entry point used by ``shitpostbot run`` and ``python -m bot``."""
+    args = _parser().parse_args(argv)
+    config = load_config(args.env_file)  # before logging: a bad .env is one clean line
+    try:
+        asyncio.run(main(config, args.env_file))
+    except KeyboardInterrupt:
+        pass
+    return 0
