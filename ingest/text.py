@@ -14,6 +14,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from ingest.dates import parse_html_date
+
 EMAIL_TOKEN = "<email>"
 PHONE_TOKEN = "<phone>"
 URL_TOKEN = "<url>"
@@ -48,11 +50,11 @@ def fix_strings(obj: Any) -> Any:
 
 _TAG_MARKUP = re.compile(r"@\[\d+:(?:\d+:)?([^\]]+)\]")
 _UPDATED_LINE = re.compile(
-    r"^\s*(?:Updated|Last updated|Mis à jour|Mise à jour|Aktualisiert|Actualizado|Actualizada|"
+    r"(?:Updated|Last updated|Mis à jour|Mise à jour|Aktualisiert|Actualizado|Actualizada|"
     r"Aggiornato|Atualizado|Atualizada|Bijgewerkt|Zaktualizowano|Uppdaterad|Opdateret|Oppdatert|"
     r"Päivitetty|Frissítve|Aktualizováno|Actualizat|Güncellendi|Обновлено|Оновлено|更新)"
-    r"\s*(?:on|am|le|el|il|em|op|:|：)?\s*:?\s*\S*\d[^\n]*$",
-    re.IGNORECASE | re.MULTILINE,
+    r"\s*(?:on|am|le|el|il|em|op)?\s*[:：]?\s*(.+)",
+    re.IGNORECASE,
 )
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b")
 _URL = re.compile(r"(?:\bhttps?://|\bwww\.)[^\s<>\"']+", re.IGNORECASE)
@@ -105,7 +107,12 @@ def strip_tag_markup(text: str) -> str:
 
 def strip_updated_lines(text: str) -> str:
     """Drop the "Updated <date>" / "Mis à jour : <date>" lines added to edited posts."""
-    return _UPDATED_LINE.sub("", text)
+    kept = []
+    for line in text.split("\n"):
+        match = _UPDATED_LINE.fullmatch(line.strip())
+        if match is None or parse_html_date(match.group(1)) is None:
+            kept.append(line)
+    return "\n".join(kept)
 
 
 def normalize(text: str) -> str:
