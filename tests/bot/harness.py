@@ -24,6 +24,7 @@ import threading
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -134,8 +135,32 @@ class LogRecorder(logging.Handler):
 class RunningBot:
     bot: ShitpostBot
     logs: LogRecorder
-    ready: asyncio.Event
+    ready: asyncio.Condition
     task: asyncio.Task[None]
+
+    async def wait_ready_count(self, n: int, timeout: float = 30.0) -> None:
+        """Wait until ``on_ready`` has fired ``n`` times (it fires again after a new IDENTIFY)."""
+        async with self.ready:
+            await asyncio.wait_for(self.ready.wait_for(lambda: self.bot.ready_count >= n), timeout)
+
+    async def run_scheduled_job(self, timeout: float = 30.0) -> None:
+        """Make the daily-post job due now and wait until APScheduler has run it once."""
+        from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
+
+        loop = asyncio.get_running_loop()
+        done = asyncio.Event()
+
+        def listener(event: Any) -> None:
+            loop.call_soon_threadsafe(done.set)
+
+        sched = self.bot.scheduler
+        sched.add_listener(listener, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
+        try:
+            sched.get_job("daily-post").modify(next_run_time=datetime.now(timezone.utc))
+            sched.wakeup()
+            await asyncio.wait_for(done.wait(), timeout)
+        finally:
+            sched.remove_listener(listener)
 
 
 @contextlib.asynccontextmanager
@@ -167,24 +192,24 @@ async def running_bot(
     bot_kwargs.setdefault("guild_ready_timeout", 0.1)
     async with recording_logs() as logs:
         bot = ShitpostBot(config, service, **bot_kwargs)
-        ready = asyncio.Event()
+        ready = asyncio.Condition()
 
         async def on_ready() -> None:
-            ready.set()
+            async with ready:
+                ready.notify_all()
 
         bot.add_listener(on_ready, "on_ready")
         task = asyncio.create_task(bot.start(config.token), name="bot.start")
+        run = RunningBot(bot, logs, ready, task)
         try:
-            done, _ = await asyncio.wait(
-                {task, asyncio.create_task(ready.wait())},
-                timeout=ready_timeout,
-                return_when=asyncio.FIRST_COMPLETED,
-            )
-            if task in done:
+            waiter = asyncio.create_task(run.wait_ready_count(1, ready_timeout))
+            await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
+            if task.done():
+                waiter.cancel()
                 task.result()  # start() failed: raise its error here
-            if not ready.is_set():
-                raise TimeoutError(f"bot not ready after {ready_timeout}s")
-            yield RunningBot(bot, logs, ready, task)
+                raise RuntimeError("bot.start() returned before on_ready")
+            await waiter
+            yield run
         finally:
             await bot.close()
             with contextlib.suppress(asyncio.CancelledError, Exception):

@@ -1,0 +1,80 @@
+"""The daily post through the real client: once per slot, across reconnects and restarts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.bot.fake_discord import (
+    CHANNEL_2_ID,
+    CHANNEL_ID,
+    FORBIDDEN_CHANNEL_ID,
+    MISSING_CHANNEL_ID,
+    FakeDiscord,
+)
+from tests.bot.harness import ScriptedGenerator, make_config, running_bot, stand_in_service
+
+
+async def test_scheduled_post_fires_once_per_slot(
+    fake_discord: FakeDiscord, tmp_path: Path
+) -> None:
+    """The job posts once to each channel; running it again in the same slot posts nothing."""
+    config = make_config(tmp_path)
+    async with running_bot(fake_discord, config, stand_in_service(ScriptedGenerator())) as run:
+        await run.run_scheduled_job()
+        posts = fake_discord.messages()
+        assert sorted(int(r.path.split("/")[2]) for r in posts) == sorted(
+            [CHANNEL_ID, CHANNEL_2_ID]
+        )
+        assert all(r.body["content"] == "you said: None" for r in posts)
+        assert all("message_reference" not in r.body for r in posts)
+        await run.run_scheduled_job()
+        assert len(fake_discord.messages()) == 2
+    state = json.loads((tmp_path / "state" / "posts.json").read_text())
+    assert set(state["last_post"]) == {str(CHANNEL_ID), str(CHANNEL_2_ID)}
+
+
+async def test_restart_in_same_slot_does_not_repost(
+    fake_discord: FakeDiscord, tmp_path: Path
+) -> None:
+    """A second process with the same state folder skips the slot already posted."""
+    config = make_config(tmp_path)
+    async with running_bot(fake_discord, config, stand_in_service(ScriptedGenerator())) as run:
+        await run.run_scheduled_job()
+    assert len(fake_discord.messages()) == 2
+    async with running_bot(fake_discord, config, stand_in_service(ScriptedGenerator())) as run:
+        await run.run_scheduled_job()
+    assert len(fake_discord.messages()) == 2
+
+
+async def test_missing_and_forbidden_channels_skipped(
+    fake_discord: FakeDiscord, tmp_path: Path
+) -> None:
+    """A channel that does not exist and one the bot may not write to are logged and skipped."""
+    config = make_config(
+        tmp_path, post_channel_ids=(MISSING_CHANNEL_ID, FORBIDDEN_CHANNEL_ID, CHANNEL_ID)
+    )
+    async with running_bot(fake_discord, config, stand_in_service(ScriptedGenerator())) as run:
+        await run.run_scheduled_job()
+        assert [r.path for r in fake_discord.messages()] == [f"/channels/{CHANNEL_ID}/messages"]
+        # the forbidden channel was skipped by a permission check, not by a 403 from Discord
+        assert not [r for r in fake_discord.requests if r.status == 403]
+        text = run.logs.text()
+        assert f"post channel {MISSING_CHANNEL_ID} is missing" in text
+        assert f"no permission to post in channel {FORBIDDEN_CHANNEL_ID}" in text
+
+
+async def test_reconnect_fires_on_ready_twice_but_one_scheduler(
+    fake_discord: FakeDiscord, tmp_path: Path
+) -> None:
+    """Close 4000 + refused RESUME: on_ready twice, setup_hook once, one job, no duplicate post."""
+    config = make_config(tmp_path)
+    async with running_bot(fake_discord, config, stand_in_service(ScriptedGenerator())) as run:
+        await fake_discord.close_gateway(4000)
+        await run.wait_ready_count(2, timeout=30)  # discord.py waits ~1-5 s before re-IDENTIFY
+        assert fake_discord.resumes == 1 and len(fake_discord.identifies) == 2
+        assert run.bot.setup_hook_calls == 1
+        assert run.bot.scheduler.running
+        assert [j.id for j in run.bot.scheduler.get_jobs()] == ["daily-post"]
+        await run.run_scheduled_job()
+        assert len(fake_discord.messages()) == 2  # one per channel, not two
