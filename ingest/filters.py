@@ -93,7 +93,8 @@ _APP_TITLE = re.compile(
 
 # "Anna replied to Bob Smith's comment." -> "Bob Smith" (English titles only; a best effort).
 _REPLY_TARGET = re.compile(
-    r"(?:replied to|commented on|a répondu au commentaire de) (.+?)(?:['’]s?\b| )"
+    r"(?:replied to|commented on) (.+?)['’]s? "
+    r"(?:own )?(?:comment|post|reply|photo|video|status|link)"
 )
 
 

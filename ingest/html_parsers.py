@@ -28,6 +28,16 @@ _DATE_TOKENS = ("_a72d", "_a6-o", "_2lem")
 _URLISH = re.compile(r"^\s*(?:https?://|www\.)\S*\s*$")
 
 
+_BREAK = "\ue000"  # stands for <br> while source line breaks are collapsed like a browser does
+
+
+def _visible_text(tag: Tag) -> str:
+    """Text as a browser shows it: runs of whitespace are one space, ``<br>`` is a line break."""
+    for br in tag.find_all("br"):
+        br.replace_with(_BREAK)
+    return " ".join(tag.get_text(" ").split()).replace(f" {_BREAK} ", "\n").replace(_BREAK, "\n")
+
+
 def _has_token(tag: Tag, tokens: tuple[str, ...]) -> bool:
     classes = tag.get("class") or []
     return any(token in classes for token in tokens)
@@ -80,7 +90,7 @@ def _era_a_threads(soup: BeautifulSoup, parsed: Parsed) -> None:
             user = message.find(class_="user")
             meta = message.find(class_="meta")
             para = message.find_next_sibling()
-            text = para.get_text() if isinstance(para, Tag) and para.name == "p" else None
+            text = _visible_text(para) if isinstance(para, Tag) and para.name == "p" else None
             parsed_date = parse_html_date(meta.get_text()) if meta else None
             if parsed_date is None:
                 parsed.skipped["date_not_understood"] += 1
@@ -113,14 +123,13 @@ def _era_a_wall(soup: BeautifulSoup, owner_hint: str | None, parsed: Parsed) -> 
         if parsed_date is None:
             parsed.skipped["date_not_understood"] += 1
             continue
-        author = owner_hint if owner_hint and actor.startswith(owner_hint) else (actor or None)
         parsed.items.append(
             Item(
                 "post",
                 parsed_date[0],
-                comment.get_text("\n"),
+                _visible_text(comment),
                 actor or None,
-                author=author,
+                author=actor or None,  # "Ann updated her status." / "Bob wrote on Ann's Wall."
                 local_time=not parsed_date[1],
             )
         )
@@ -138,9 +147,9 @@ def _body_text(body: Tag) -> str:
             link.decompose()
     pieces = [p for p in body.find_all(class_="_2pin") if not p.find(class_="_2pin")]
     if pieces:
-        texts = [p.get_text("\n").strip() for p in pieces]
+        texts = [_visible_text(p) for p in pieces]
         return "\n".join(t for t in texts if t)
-    return body.get_text("\n")
+    return _visible_text(body)
 
 
 def _boxes(soup: BeautifulSoup) -> list[Tag]:
@@ -207,7 +216,9 @@ def parse_html(data: bytes, path: PurePosixPath, origin: str) -> Parsed:
         _era_bc(soup, path, parsed)
         return parsed
     if soup.find("a", href=re.compile(r"(?:^|/)messages/")):
-        return Parsed("messenger_index_html")  # 2017-18: messages.htm only links to the threads
+        return Parsed(
+            "messenger_index_html", owner_hint=owner_hint
+        )  # 2017-18: messages.htm only links to the threads
     title = soup.title.get_text().strip() if soup.title else ""
     raise NotUnderstood(
         f"{origin}: HTML without any known message or post structure"

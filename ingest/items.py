@@ -13,7 +13,11 @@ from datetime import datetime
 
 @dataclass
 class Item:
-    """A post, comment or note. ``author`` is set only when the file names one."""
+    """A post, comment or note.
+
+    ``author`` is set only when the file names one: a name, or (old wall pages) a sentence that
+    starts with the name ("Ann updated her status.").
+    """
 
     kind: str
     when: datetime | None

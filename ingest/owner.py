@@ -78,8 +78,5 @@ class OwnerVotes:
                 f"{len(self.thread_members)} thread(s), candidates: {shown}); pass --owner NAME",
                 exit_code=EXIT_OWNER_UNKNOWN,
             )
-        raise IngestError(
-            f"{where}: cannot tell who the owner is (no profile file and no Messenger threads); "
-            "pass --owner NAME",
-            exit_code=EXIT_OWNER_UNKNOWN,
-        )
+        # No threads: posts and comments files are the owner's own, so no name is needed.
+        return "", "nowhere (not needed: no Messenger threads)"

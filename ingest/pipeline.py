@@ -112,7 +112,8 @@ class _Run:
 
     def item_record(self, item: Item) -> Record | None:
         skipped = self.summary.skipped
-        if item.author and name_key(item.author) != name_key(self.summary.owner):
+        owner = self.summary.owner
+        if item.author and owner and not _written_by(item.author, owner):
             skipped["not_by_owner"] += 1
             return None
         if item.when is None:
@@ -158,6 +159,11 @@ class _Run:
                     yield record
 
 
+def _written_by(author: str, owner: str) -> bool:
+    author_key, owner_key = name_key(author), name_key(owner)
+    return author_key == owner_key or author_key.startswith(owner_key + " ")
+
+
 def _declares_owner(path: PurePosixPath) -> bool:
     name = path.name.lower()
     return (name.startswith("profile") and name.endswith(".json")) or name in {
@@ -197,7 +203,8 @@ def ingest(paths: list[Path], output: Path, options: Options) -> Summary:
             summary = run.summary
             raise IngestError(
                 f"{run.where}: {summary.files_read} files read ({summary.found_elsewhere()}), "
-                f"0 posts, 0 comments, 0 messages by {summary.owner}; is this the right export?",
+                f"0 posts, 0 comments, 0 messages by {summary.owner or 'the owner'}; "
+                "is this the right export?",
                 exit_code=EXIT_NO_OWNER_TEXT,
             )
 

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (fixture markup and expected texts read best unwrapped)
 """Every Facebook/Messenger fixture of ../shared/data/fb-samples gives the expected records.
 
 The fixtures are read in place (never copied). Expected values come from SOURCES.md and
