@@ -116,7 +116,7 @@ async def test_status_and_post(fake_discord: FakeDiscord, tmp_path: Path, checkp
 async def test_no_sync_on_boot_and_dev_guild_sync(
     fake_discord: FakeDiscord, tmp_path: Path, checkpoints
 ) -> None:
-    """No global sync at start-up; with a dev guild, one guild sync carrying the permissions hint."""
+    """No global sync at start-up; a dev guild gets one sync carrying the permissions hint."""
     config = make_config(tmp_path, checkpoint=checkpoints["a"], dev_guild_id=GUILD_ID)
     async with running_bot(fake_discord, config, real_service(config)):
         pass
