@@ -62,6 +62,9 @@ class Chat(commands.Cog):
             except (ServiceBusy, asyncio.TimeoutError, ServiceNotReady) as exc:
                 log.warning("not answering message %s properly: %s", message.id, exc)
                 text = BUSY_TEXT
+            except Exception:  # a model bug must not leave the user with silence
+                log.exception("generation failed for message %s", message.id)
+                text = BUSY_TEXT
         try:
             await message.reply(text, mention_author=False)
         except discord.HTTPException as exc:

@@ -171,3 +171,19 @@ async def test_twenty_mentions_at_once(fake_discord: FakeDiscord, tmp_path: Path
         assert gen.threads == {"model-worker"}
         assert len(gen.calls) < 20  # waiting requests were batched together
         assert not run.logs.blocked_heartbeats()
+
+
+async def test_generator_crash_still_answers(fake_discord: FakeDiscord, tmp_path: Path) -> None:
+    """A failing generator yields a polite busy answer, not silence, and the bot keeps running."""
+    from bot.reply import BUSY_TEXT
+
+    def boom(prompt: str | None) -> str:
+        raise RuntimeError("model bug")
+
+    async with running_bot(
+        fake_discord, make_config(tmp_path), stand_in_service(ScriptedGenerator(text=boom))
+    ) as run:
+        await fake_discord.send_mention("hello")
+        reply = await fake_discord.wait_for_request("POST", MESSAGES)
+        assert reply.body["content"] == BUSY_TEXT
+        assert "model bug" in run.logs.text()
