@@ -11,6 +11,7 @@ that one item instead of aborting the import.
 from __future__ import annotations
 
 import re
+import time
 import unicodedata
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -110,9 +111,29 @@ def epoch_to_utc(value: float | int, *, millis: bool = False) -> datetime | None
         return None
 
 
+def to_ms(moment: datetime) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+def epoch_ms(value: object) -> int | None:
+    """A Messenger ``timestamp_ms`` as int, or None when it is missing or not a number."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return int(value)
+
+
+def ms_to_iso(ms: int) -> str | None:
+    """``timestamp_ms`` straight to the corpus format (the hot path: no datetime object)."""
+    try:
+        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ms // 1000))
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
 def iso_utc(moment: datetime) -> str:
     """The corpus format: ``2019-05-04T13:02:11Z``."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    m = moment.astimezone(timezone.utc)
+    return f"{m.year:04d}-{m.month:02d}-{m.day:02d}T{m.hour:02d}:{m.minute:02d}:{m.second:02d}Z"
 
 
 def _zone(text: str) -> tuple[timezone | ZoneInfo | None, str]:

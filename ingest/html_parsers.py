@@ -18,8 +18,9 @@ from pathlib import PurePosixPath
 
 from bs4 import BeautifulSoup, Tag
 
-from ingest.dates import parse_html_date
+from ingest.dates import parse_html_date, to_ms
 from ingest.items import Item, Message, NotUnderstood, Parsed, Thread
+from ingest.text import strip_updated_lines
 
 _ITEM_TOKENS = ("_a6-g", "uiBoxWhite")
 _HEADER_TOKENS = ("_a6-h", "_2lek")
@@ -100,7 +101,7 @@ def _era_a_threads(soup: BeautifulSoup, parsed: Parsed) -> None:
             thread.messages.append(
                 Message(
                     user.get_text().strip() if user else "",
-                    when,
+                    to_ms(when),
                     body,
                     None if body else "media_only",
                     local_time=not had_zone,
@@ -147,9 +148,9 @@ def _body_text(body: Tag) -> str:
             link.decompose()
     pieces = [p for p in body.find_all(class_="_2pin") if not p.find(class_="_2pin")]
     if pieces:
-        texts = [_visible_text(p) for p in pieces]
+        texts = [strip_updated_lines(_visible_text(p)) for p in pieces]
         return "\n".join(t for t in texts if t)
-    return _visible_text(body)
+    return strip_updated_lines(_visible_text(body))
 
 
 def _boxes(soup: BeautifulSoup) -> list[Tag]:
@@ -181,7 +182,7 @@ def _era_bc(soup: BeautifulSoup, path: PurePosixPath, parsed: Parsed) -> None:
             messages.append(
                 Message(
                     header_text or "",
-                    when,
+                    to_ms(when),
                     body,
                     None if body else "media_only",
                     local_time=not had_zone,

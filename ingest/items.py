@@ -27,12 +27,16 @@ class Item:
     local_time: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Message:
-    """One Messenger message as stored; ``skip`` names why it carries no writing, if it doesn't."""
+    """One Messenger message as stored; ``skip`` names why it carries no writing, if it doesn't.
+
+    ``ms`` is epoch milliseconds (UTC); ``text`` is still raw (mojibake not yet fixed, see
+    :attr:`Thread.mojibake`): most messages are never used, so fixing is left to the consumer.
+    """
 
     sender: str
-    when: datetime | None
+    ms: int | None
     text: str | None
     skip: str | None = None
     local_time: bool = False
@@ -45,6 +49,7 @@ class Thread:
     participants: list[str]
     messages: list[Message]
     newest_first: bool = True
+    mojibake: bool = False  # message texts still need :func:`ingest.text.fix_mojibake`
 
 
 @dataclass

@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from ingest.dates import epoch_to_utc
+from ingest.dates import epoch_ms, epoch_to_utc
 from ingest.items import Item, Message, NotUnderstood, Parsed, Thread
 from ingest.text import fix_mojibake
 
@@ -108,7 +108,7 @@ def _standard_thread(doc: dict[str, Any]) -> Thread:
         if not isinstance(msg, dict):
             continue
         content = msg.get("content")
-        text = fix_mojibake(content) if isinstance(content, str) and content.strip() else None
+        text = content if isinstance(content, str) and content.strip() else None
         skip = None
         if msg.get("is_unsent"):
             skip, text = "unsent", None
@@ -117,14 +117,9 @@ def _standard_thread(doc: dict[str, Any]) -> Thread:
         elif str(msg.get("type", "generic")).lower() in {"call", "subscribe", "unsubscribe"}:
             skip = "system_line"
         messages.append(
-            Message(
-                name(msg.get("sender_name")),
-                epoch_to_utc(msg.get("timestamp_ms"), millis=True),
-                text,
-                skip,
-            )
+            Message(name(msg.get("sender_name")), epoch_ms(msg.get("timestamp_ms")), text, skip)
         )
-    return Thread(participants, messages, newest_first=True)
+    return Thread(participants, messages, newest_first=True, mojibake=True)
 
 
 def _e2ee_thread(doc: dict[str, Any]) -> Thread:
@@ -146,15 +141,13 @@ def _e2ee_thread(doc: dict[str, Any]) -> Thread:
         elif str(msg.get("type", "text")).lower() in {"call", "subscribe", "unsubscribe", "system"}:
             skip = "system_line"
         sender = msg.get("senderName") if isinstance(msg.get("senderName"), str) else ""
-        messages.append(
-            Message(sender, epoch_to_utc(msg.get("timestamp"), millis=True), text, skip)
-        )
+        messages.append(Message(sender, epoch_ms(msg.get("timestamp")), text, skip))
     return Thread(participants, messages, newest_first=_newest_first(messages))
 
 
 def _newest_first(messages: list[Message]) -> bool:
     """E2EE files are not documented as newest-first like the standard export; look."""
-    times = [m.when for m in messages if m.when is not None]
+    times = [m.ms for m in messages if m.ms is not None]
     return len(times) >= 2 and times[0] > times[-1]
 
 

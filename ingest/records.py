@@ -10,20 +10,21 @@ during the merge, without a memory-hungry "seen" set.
 from __future__ import annotations
 
 import heapq
-import json
 import os
+import pickle
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from json.encoder import encode_basestring
 from pathlib import Path
-from typing import IO
+from typing import IO, NamedTuple
 
+_CHUNK = 2_000  # records per pickle in a spill file: bounds what the merge holds per batch
 KINDS = ("post", "comment", "group_post", "group_comment", "note", "message")
 
 
-@dataclass(frozen=True, order=True)
-class Record:
-    """One corpus item. Field order is the sort order: time first, then a deterministic tiebreak.
+class Record(NamedTuple):
+    """One corpus item. Field order is the sort order: time first, then a deterministic tiebreak
+    (a tuple, so sorting and merging millions of them compare in C).
 
     ``scope`` is never written: it tells apart equal texts sent at the same second in two
     different threads (it holds the thread's participants), so de-duplication only merges copies
@@ -40,15 +41,15 @@ class Record:
         return (self.timestamp, self.kind, self.scope, self.text)
 
     def to_json(self) -> str:
-        data = {
-            "source": "facebook",
-            "kind": self.kind,
-            "timestamp": self.timestamp,
-            "text": self.text,
-        }
+        """The corpus line; built by hand (kind and timestamp are plain ASCII) because
+        ``json.dumps`` of a dict per record was a measurable share of the run time."""
+        line = (
+            f'{{"source": "facebook", "kind": "{self.kind}", "timestamp": "{self.timestamp}", '
+            f'"text": {encode_basestring(self.text)}'
+        )
         if self.context:
-            data["context"] = self.context
-        return json.dumps(data, ensure_ascii=False)
+            line += f', "context": {encode_basestring(self.context)}'
+        return line + "}"
 
 
 class RecordSink:
@@ -67,28 +68,26 @@ class RecordSink:
 
     def _spill(self) -> None:
         self._batch.sort()
-        path = Path(self._tmp.name) / f"batch{len(self._spills):05d}.jsonl"
-        with path.open("w", encoding="utf-8") as out:
-            for rec in self._batch:
-                out.write(
-                    json.dumps(
-                        [rec.timestamp, rec.kind, rec.scope, rec.text, rec.context],
-                        ensure_ascii=False,
-                    )
-                )
-                out.write("\n")
+        path = Path(self._tmp.name) / f"batch{len(self._spills):05d}.pickle"
+        with path.open("wb") as out:
+            for start in range(0, len(self._batch), _CHUNK):
+                pickle.dump(self._batch[start : start + _CHUNK], out, pickle.HIGHEST_PROTOCOL)
         self._spills.append(path)
         self._batch = []
 
     @staticmethod
-    def _read_spill(handle: IO[str]) -> Iterator[Record]:
-        for line in handle:
-            yield Record(*json.loads(line))
+    def _read_spill(handle: IO[bytes]) -> Iterator[Record]:
+        while True:
+            try:
+                chunk = pickle.load(handle)  # our own temporary file, written just above
+            except EOFError:
+                return
+            yield from chunk
 
     def finish(self) -> Iterator[tuple[Record, bool]]:
         """Yield ``(record, is_duplicate)`` in corpus order; the caller skips duplicates."""
         self._batch.sort()
-        handles = [path.open("r", encoding="utf-8") for path in self._spills]
+        handles = [path.open("rb") for path in self._spills]
         try:
             streams = [self._read_spill(h) for h in handles] + [iter(self._batch)]
             previous: tuple[str, str, str, str] | None = None

@@ -34,8 +34,9 @@ class Summary:
     def count_record(self, record: Record) -> None:
         self.records[record.kind] += 1
         self.characters[record.kind] += len(record.text)
-        self.first = record.timestamp if self.first is None else min(self.first, record.timestamp)
-        self.last = record.timestamp if self.last is None else max(self.last, record.timestamp)
+        if self.first is None:  # records arrive in time order
+            self.first = record.timestamp
+        self.last = record.timestamp
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -61,6 +61,7 @@ _URL = re.compile(r"(?:\bhttps?://|\bwww\.)[^\s<>\"']+", re.IGNORECASE)
 _PHONE = re.compile(
     r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d{2,4}(?:[\s.-]?\d{2,5}){1,4}(?!\w)"
 )
+_DIGIT = re.compile(r"\d")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _SPACES = re.compile(r"[ \t\u00a0\u200b]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
@@ -91,11 +92,12 @@ class Scrubber:
     keep_urls: bool = False
 
     def __call__(self, text: str) -> str:
-        if not self.keep_urls:
+        # cheap substring tests first: most messages have no link, no "@", no digits
+        if not self.keep_urls and ("://" in text or "www." in text or "WWW." in text):
             text = _URL.sub(URL_TOKEN, text)
-        if not self.keep_emails:
+        if not self.keep_emails and "@" in text:
             text = _EMAIL.sub(EMAIL_TOKEN, text)
-        if not self.keep_phones:
+        if not self.keep_phones and _DIGIT.search(text):
             text = _PHONE.sub(_phone_or_not, text)
         return text
 
@@ -115,8 +117,16 @@ def strip_updated_lines(text: str) -> str:
     return "\n".join(kept)
 
 
+_UNTIDY_CHARS = frozenset("\r\n\t\u00a0\u200b&")
+
+
 def normalize(text: str) -> str:
     """Entities, NFC, tidy whitespace: the last step before a string becomes corpus text."""
+    if not _UNTIDY_CHARS.intersection(text) and "  " not in text and text == text.strip():
+        # the common case: one tidy line, nothing to unescape
+        return (
+            text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+        )
     text = html.unescape(text) if "&" in text else text
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
@@ -127,12 +137,15 @@ def clean(text: str | None, scrub: Scrubber) -> str:
     """Full pipeline for one already-decoded string; returns "" when nothing is left."""
     if not text:
         return ""
-    text = strip_updated_lines(strip_tag_markup(normalize(text)))
-    return normalize(scrub(text))
+    text = normalize(strip_tag_markup(text) if "@[" in text else text)
+    scrubbed = scrub(text)
+    return scrubbed if scrubbed is text else normalize(scrubbed)
 
 
 def only_placeholders(text: str) -> bool:
     """True when nothing but privacy tokens and punctuation is left (a bare link is not writing)."""
+    if "<" not in text:
+        return False
     rest = text
     for token in PLACEHOLDERS:
         rest = rest.replace(token, "")

@@ -12,6 +12,7 @@ from ingest.text import (
     clean,
     fix_mojibake,
     only_placeholders,
+    strip_updated_lines,
 )
 from tests.ingest.helpers import mojibake
 
@@ -46,12 +47,12 @@ def test_tag_markup_becomes_the_name() -> None:
 
 def test_entities_and_updated_trailer_are_removed() -> None:
     raw = "Tom &amp; Jerry&#039;s day\nUpdated 6 May 2019, 17:32"
-    assert clean(raw, Scrubber()) == "Tom & Jerry's day"
-    assert clean("Salut\nMis à jour : déc 20, 2015 3:55:41pm", Scrubber()) == "Salut"
+    assert clean(strip_updated_lines(raw), Scrubber()) == "Tom & Jerry's day"
+    assert strip_updated_lines("Salut\nMis à jour : déc 20, 2015 3:55:41pm") == "Salut"
 
 
 def test_updated_inside_a_sentence_is_kept() -> None:
-    assert clean("I updated my CV today", Scrubber()) == "I updated my CV today"
+    assert strip_updated_lines("I updated my CV today") == "I updated my CV today"
 
 
 def test_private_details_become_placeholders() -> None:
@@ -79,4 +80,9 @@ def test_placeholder_only_detection() -> None:
 
 
 def test_updated_followed_by_words_is_kept() -> None:
-    assert clean("Updated my CV for 2019 jobs", Scrubber()) == "Updated my CV for 2019 jobs"
+    assert strip_updated_lines("Updated my CV for 2019 jobs") == "Updated my CV for 2019 jobs"
+
+
+def test_whitespace_and_unicode_forms_are_tidied() -> None:
+    assert clean("  two  spaces\r\n\n\n\tnext\u00a0line ", Scrubber()) == "two spaces\n\nnext line"
+    assert clean("e\u0301te\u0301", Scrubber()) == "été"  # NFC
