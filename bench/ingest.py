@@ -164,7 +164,8 @@ def main() -> int:
         json.dumps(
             {
                 "date": time.strftime("%Y-%m-%d"),
-                "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
+                "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+                f"Python {platform.python_version()}",
                 "load_average_at_end": os.getloadavg(),
                 "command": " ".join(sys.argv),
                 "exit_code": done.returncode,

@@ -21,7 +21,7 @@ _SYSTEM_PATTERNS = [
     r".{1,80} removed .{1,200} from the group\.?",
     r".{1,80} left the group\.?",
     r".{1,80} joined the group\.?",
-    r".{1,80} (?:set|cleared) (?:the|your|his|her|their|own) nickname.{0,200}",
+    r".{1,80} (?:set|cleared) (?:the|your|his|her|their)(?: own)? nickname.{0,200}",
     r".{1,80} set the nickname for .{1,200}",
     r".{1,80} changed the (?:chat )?(?:theme|colou?rs?|emoji|quick reaction).{0,120}",
     r".{1,80} set the (?:quick reaction|emoji) to .{0,40}",

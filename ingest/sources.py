@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -24,22 +24,44 @@ class UnreadableEntry(Exception):
     """One entry could not be read (bad CRC, truncated data, permission): skip it, keep going."""
 
 
+# Open archives of this process, by path: an Entry is plain data (it can be sent to a worker
+# process) and opens its zip on first read; each process keeps its own handles.
+_OPEN_ZIPS: dict[str, zipfile.ZipFile] = {}
+
+
+def _zip(path: str) -> zipfile.ZipFile:
+    archive = _OPEN_ZIPS.get(path)
+    if archive is None:
+        archive = _OPEN_ZIPS[path] = zipfile.ZipFile(path)
+    return archive
+
+
+def close_zips() -> None:
+    for archive in _OPEN_ZIPS.values():
+        archive.close()
+    _OPEN_ZIPS.clear()
+
+
 @dataclass(frozen=True)
 class Entry:
     """One text file of the export.
 
     ``path`` is its path inside the export (POSIX, as in the zip) and is what parsers look at;
     ``origin`` is what messages show the user (``part2.zip:messages/inbox/x/message_1.json``).
+    ``file`` is the zip holding it (with ``member``), or the file itself.
     """
 
     path: PurePosixPath
     origin: str
     size: int
-    _read: Callable[[], bytes] = field(repr=False, compare=False)
+    file: str
+    member: str | None = None
 
     def read(self) -> bytes:
         try:
-            return self._read()
+            if self.member is None:
+                return Path(self.file).read_bytes()
+            return _zip(self.file).read(self.member)
         except (OSError, EOFError, zipfile.BadZipFile, zlib.error, RuntimeError) as exc:
             raise UnreadableEntry(f"{self.origin}: cannot be read ({_reason(exc)})") from exc
 
@@ -55,21 +77,14 @@ class Inputs:
     entries: list[Entry] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     ignored_files: int = 0
-    _zips: list[zipfile.ZipFile] = field(default_factory=list, repr=False)
-
-    def close(self) -> None:
-        for archive in self._zips:
-            archive.close()
-        self._zips.clear()
 
 
 def _zip_entries(path: Path, inputs: Inputs) -> None:
     try:
-        archive = zipfile.ZipFile(path)
+        archive = _zip(str(path))
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         inputs.problems.append(f"{path}: not a readable zip file ({_reason(exc)})")
         return
-    inputs._zips.append(archive)
     for info in archive.infolist():
         if info.is_dir():
             continue
@@ -81,13 +96,14 @@ def _zip_entries(path: Path, inputs: Inputs) -> None:
                 path=PurePosixPath(info.filename),
                 origin=f"{path}:{info.filename}",
                 size=info.file_size,
-                _read=lambda archive=archive, info=info: archive.read(info),
+                file=str(path),
+                member=info.filename,
             )
         )
 
 
 def _file_entry(file: Path, virtual: PurePosixPath) -> Entry:
-    return Entry(path=virtual, origin=str(file), size=file.stat().st_size, _read=file.read_bytes)
+    return Entry(path=virtual, origin=str(file), size=file.stat().st_size, file=str(file))
 
 
 def _folder_entries(root: Path, inputs: Inputs) -> None:

@@ -109,12 +109,22 @@ class Result:
         return matches[0]
 
 
-def run(paths: list[Path] | Path, out_dir: Path, owner: str | None = None, **scrub: bool) -> Result:
+def run(
+    paths: list[Path] | Path,
+    out_dir: Path,
+    owner: str | None = None,
+    jobs: int | None = None,
+    **scrub: bool,
+) -> Result:
     """Ingest ``paths`` into ``out_dir/corpus.jsonl`` and read back records and summary."""
     warnings: list[str] = []
     keep_app = scrub.pop("keep_app_posts", False)
     options = Options(
-        owner=owner, scrub=Scrubber(**scrub), keep_app_posts=keep_app, warn=warnings.append
+        owner=owner,
+        scrub=Scrubber(**scrub),
+        keep_app_posts=keep_app,
+        jobs=jobs,
+        warn=warnings.append,
     )
     output = out_dir / "corpus.jsonl"
     ingest(paths if isinstance(paths, list) else [paths], output, options)

@@ -13,7 +13,7 @@ from tests.ingest.helpers import FRIEND, OWNER, fb_json, profile, run
 def test_sink_sorts_and_dedupes_across_spilled_batches(tmp_path: Path) -> None:
     sink = RecordSink(batch_size=3, tmp_dir=str(tmp_path))
     records = [
-        Record("2020-01-0%dT00:00:00Z" % day, "message", "a\x1fb", f"t{day}", "ctx")
+        Record(f"2020-01-0{day}T00:00:00Z", "message", "a\x1fb", f"t{day}", "ctx")
         for day in (5, 1, 4, 2, 3)
     ]
     for record in records + records[:2]:  # two copies arrive in a later batch
@@ -76,3 +76,16 @@ def test_large_thread_split_in_five_files(tmp_path: Path) -> None:
     assert result.records[-1]["text"] == f"message {n - 1} ő"
     assert result.records[-1]["context"] == f"message {n - 2} ő"
     assert [r["text"] for r in result.records[:3]] == ["message 1 ő", "message 3 ő", "message 5 ő"]
+
+
+def test_worker_processes_give_the_same_corpus(tmp_path: Path) -> None:
+    # big exports run groups in worker processes; the result must not depend on it
+    from tests.ingest.test_shared_fixtures import MINER
+
+    (tmp_path / "one").mkdir()
+    (tmp_path / "two").mkdir()
+    serial = run(MINER, tmp_path / "one", jobs=1)
+    parallel = run(MINER, tmp_path / "two", jobs=2)
+    assert parallel.records == serial.records and len(serial.records) == 16
+    assert parallel.summary["skipped"] == serial.summary["skipped"]
+    assert parallel.summary["files_by_kind"] == serial.summary["files_by_kind"]
