@@ -64,6 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
         help='keep posts another app made ("... on Spotify", "via Instagram")',
     )
     parser.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="worker processes (default: 2 when the export holds over 64 MB of JSON/HTML, else 1)",
+    )
+    parser.add_argument(
         "-q", "--quiet", action="store_true", help="no per-file warnings, no summary"
     )
     return parser
@@ -77,6 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             keep_emails=args.keep_emails, keep_phones=args.keep_phones, keep_urls=args.keep_urls
         ),
         keep_app_posts=args.keep_app_posts,
+        jobs=args.jobs,
     )
     if args.quiet:
         options.warn = lambda line: None
