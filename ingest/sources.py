@@ -26,10 +26,16 @@ class UnreadableEntry(Exception):
 
 # Open archives of this process, by path: an Entry is plain data (it can be sent to a worker
 # process) and opens its zip on first read; each process keeps its own handles.
+# A forked worker must not read through its parent's handles (they share one file offset).
 _OPEN_ZIPS: dict[str, zipfile.ZipFile] = {}
+_OWNER_PID = os.getpid()
 
 
 def _zip(path: str) -> zipfile.ZipFile:
+    global _OWNER_PID
+    if _OWNER_PID != os.getpid():
+        _OPEN_ZIPS.clear()  # inherited from the parent: leave them to it
+        _OWNER_PID = os.getpid()
     archive = _OPEN_ZIPS.get(path)
     if archive is None:
         archive = _OPEN_ZIPS[path] = zipfile.ZipFile(path)

@@ -7,7 +7,7 @@ import zipfile
 from pathlib import Path
 
 from ingest.records import Record, RecordSink
-from tests.ingest.helpers import FRIEND, OWNER, fb_json, profile, run
+from tests.ingest.helpers import FRIEND, OWNER, fb_json, profile, run, zip_folder
 
 
 def test_sink_sorts_and_dedupes_across_spilled_batches(tmp_path: Path) -> None:
@@ -84,8 +84,11 @@ def test_worker_processes_give_the_same_corpus(tmp_path: Path) -> None:
 
     (tmp_path / "one").mkdir()
     (tmp_path / "two").mkdir()
-    serial = run(MINER, tmp_path / "one", jobs=1)
-    parallel = run(MINER, tmp_path / "two", jobs=2)
+    # from a zip: forked workers must not share the parent's open zip handles
+    archive = zip_folder(MINER, tmp_path / "export.zip")
+    serial = run(archive, tmp_path / "one", jobs=1)
+    parallel = run(archive, tmp_path / "two", jobs=2)
+    assert parallel.warnings == []
     assert parallel.records == serial.records and len(serial.records) == 16
     assert parallel.summary["skipped"] == serial.summary["skipped"]
     assert parallel.summary["files_by_kind"] == serial.summary["files_by_kind"]
