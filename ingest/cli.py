@@ -68,7 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--jobs",
         type=int,
         metavar="N",
-        help="worker processes (default: 2 when the export holds over 64 MB of JSON/HTML, else 1)",
+        default=1,
+        help="worker processes (default 1; more helps only with idle CPU cores)",
     )
     parser.add_argument(
         "-q", "--quiet", action="store_true", help="no per-file warnings, no summary"

@@ -8,7 +8,6 @@ summary; only problems with the run as a whole raise :class:`IngestError`.
 from __future__ import annotations
 
 import itertools
-import os
 import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -23,16 +22,13 @@ from ingest.sources import Entry, Inputs, close_zips, collect, iter_groups
 from ingest.summary import Summary
 from ingest.text import Scrubber
 
-#: below this much JSON/HTML, worker processes cost more than they save
-PARALLEL_MIN_BYTES = 64 * 1024 * 1024
-
 
 @dataclass
 class Options:
     owner: str | None = None
     scrub: Scrubber = field(default_factory=Scrubber)
     keep_app_posts: bool = False
-    jobs: int | None = None  # worker processes; None: up to 2 for big exports, else 1
+    jobs: int = 1  # worker processes; >1 pays off only on idle cores (see BENCHMARKS.md)
     tmp_dir: str | None = None
     warn: Callable[[str], None] = field(
         default=lambda line: print(f"warning: {line}", file=sys.stderr)
@@ -64,13 +60,6 @@ def find_owner(inputs: Inputs, explicit: str | None, where: str) -> tuple[str, s
                     for thread in parsed.threads:
                         votes.add_thread(thread.participants, [m.sender for m in thread.messages])
     return votes.decide(explicit, where)
-
-
-def _jobs(options: Options, inputs: Inputs) -> int:
-    if options.jobs is not None:
-        return max(1, options.jobs)
-    big = sum(entry.size for entry in inputs.entries) >= PARALLEL_MIN_BYTES
-    return min(2, os.cpu_count() or 1) if big else 1
 
 
 def _results(groups: list[list[Entry]], settings: Settings, jobs: int) -> Iterator[GroupResult]:
@@ -111,7 +100,7 @@ def ingest(paths: list[Path], output: Path, options: Options) -> Summary:
         settings = Settings(summary.owner, options.scrub, options.keep_app_posts)
         added = 0
         groups = list(iter_groups(inputs.entries))
-        for result in _results(groups, settings, _jobs(options, inputs)):
+        for result in _results(groups, settings, max(1, options.jobs)):
             for line in result.problems:
                 problems.add(line)
             summary.skipped.update(result.skipped)

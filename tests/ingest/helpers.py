@@ -113,7 +113,7 @@ def run(
     paths: list[Path] | Path,
     out_dir: Path,
     owner: str | None = None,
-    jobs: int | None = None,
+    jobs: int = 1,
     **scrub: bool,
 ) -> Result:
     """Ingest ``paths`` into ``out_dir/corpus.jsonl`` and read back records and summary."""
