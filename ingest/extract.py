@@ -48,6 +48,7 @@ class GroupResult:
     problems: list[str] = field(default_factory=list)
     ignored: int = 0
     local_time_dates: int = 0
+    newest_standard_message_ms: int | None = None  # for the E2EE hint (F-18)
 
 
 def parse_entry(entry: Entry) -> Parsed:
@@ -143,6 +144,9 @@ def extract_group(group: list[Entry], settings: Settings) -> GroupResult:
     def tidy(text: str) -> str:
         return clean(text, settings.scrub)
 
+    standard = [m.ms for t in thread_parts if not t.e2ee for m in t.messages if m.ms is not None]
+    if standard:
+        result.newest_standard_message_ms = max(standard)
     for thread in separate_threads(thread_parts, many_per_file):
         for record, local_time in thread_records(thread, settings.owner, tidy, result.skipped):
             result.local_time_dates += local_time

@@ -50,6 +50,7 @@ class Thread:
     messages: list[Message]
     newest_first: bool = True
     mojibake: bool = False  # message texts still need :func:`ingest.text.fix_mojibake`
+    e2ee: bool = False  # from the separate end-to-end-encrypted chats download
 
 
 @dataclass

@@ -142,7 +142,7 @@ def _e2ee_thread(doc: dict[str, Any]) -> Thread:
             skip = "system_line"
         sender = msg.get("senderName") if isinstance(msg.get("senderName"), str) else ""
         messages.append(Message(sender, epoch_ms(msg.get("timestamp")), text, skip))
-    return Thread(participants, messages, newest_first=_newest_first(messages))
+    return Thread(participants, messages, newest_first=_newest_first(messages), e2ee=True)
 
 
 def _newest_first(messages: list[Message]) -> bool:

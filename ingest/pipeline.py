@@ -22,6 +22,10 @@ from ingest.sources import Entry, Inputs, close_zips, collect, iter_groups
 from ingest.summary import Summary
 from ingest.text import Scrubber
 
+#: 2024-01-01: Messenger chats were end-to-end encrypted by default from December 2023 on,
+#: and those leave the standard export (F-18)
+E2EE_DEFAULT_MS = 1_704_067_200_000
+
 
 @dataclass
 class Options:
@@ -98,7 +102,7 @@ def ingest(paths: list[Path], output: Path, options: Options) -> Summary:
         summary.other_files_ignored += inputs.ignored_files
         summary.owner, summary.owner_source = find_owner(inputs, options.owner, where)
         settings = Settings(summary.owner, options.scrub, options.keep_app_posts)
-        added = 0
+        added = newest_standard = 0
         groups = list(iter_groups(inputs.entries))
         for result in _results(groups, settings, max(1, options.jobs)):
             for line in result.problems:
@@ -108,9 +112,19 @@ def ingest(paths: list[Path], output: Path, options: Options) -> Summary:
             summary.files_read += sum(result.files_by_kind.values())
             summary.other_files_ignored += result.ignored
             summary.local_time_dates += result.local_time_dates
+            if result.newest_standard_message_ms is not None:
+                newest_standard = max(newest_standard, result.newest_standard_message_ms)
             for record in result.records:
                 sink.add(record)
             added += len(result.records)
+        if (
+            newest_standard >= E2EE_DEFAULT_MS
+            and not summary.files_by_kind["messenger_e2ee_thread"]
+        ):
+            summary.notes.append(
+                "Messenger chats reach into 2024 but no end-to-end-encrypted chat download was "
+                "given: chats encrypted since then are missing (see docs/README-ingest.md)"
+            )
         if added == 0:
             raise IngestError(
                 f"{where}: {summary.files_read} files read ({summary.found_elsewhere()}), "

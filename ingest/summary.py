@@ -30,6 +30,7 @@ class Summary:
     last: str | None = None
     local_time_dates: int = 0
     not_understood: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def count_record(self, record: Record) -> None:
         self.records[record.kind] += 1
@@ -54,6 +55,7 @@ class Summary:
             "date_range": {"first": self.first, "last": self.last},
             "html_dates_without_time_zone": self.local_time_dates,
             "files_not_understood": self.not_understood,
+            "notes": self.notes,
         }
 
     def save(self, path: Path) -> None:
@@ -88,6 +90,7 @@ class Summary:
             lines.append(
                 "skipped: " + ", ".join(f"{k} {v}" for k, v in sorted(self.skipped.items()))
             )
+        lines += [f"note: {note}" for note in self.notes]
         if self.not_understood:
             lines.append(f"files not understood: {len(self.not_understood)}")
             lines += [f"  {line}" for line in self.not_understood[:20]]

@@ -385,3 +385,24 @@ def test_messages_from_many_split_files_get_context_across_files(tmp_path: Path)
     write(root, f"{base}/message_1.json", thread([OWNER, FRIEND], [msg(OWNER, T0 + 5, "answer!")]))
     result = run(root, tmp_path)
     assert result.by_text("answer!")["context"] == "question?"
+
+
+def test_recent_standard_export_without_e2ee_download_gets_a_note(tmp_path: Path) -> None:
+    # F-18: chats from 2024 on are likely missing when only the standard export is given
+    root = tmp_path / "x"
+    write(root, "profile_information/profile_information.json", profile())
+    recent = 1_710_000_000  # 2024-03
+    write(
+        root,
+        "messages/inbox/bob_1/message_1.json",
+        thread([OWNER, FRIEND], [msg(OWNER, recent, "new")]),
+    )
+    result = run(root, tmp_path)
+    assert len(result.summary["notes"]) == 1
+    assert "no end-to-end-encrypted chat download" in result.summary["notes"][0]
+    write(
+        root,
+        "messages/inbox/bob_1/message_1.json",
+        thread([OWNER, FRIEND], [msg(OWNER, T0, "old")]),
+    )
+    assert run(root, tmp_path).summary["notes"] == []
