@@ -79,6 +79,13 @@ def parse_group(group: list[Entry], result: GroupResult | None = None) -> list[P
             elif result is not None:
                 result.ignored += 1
             continue
+        except (AttributeError, TypeError, ValueError, KeyError, RecursionError) as exc:
+            # a known shape with values of unexpected types: the file is bad input, not a crash
+            if result is not None:
+                result.problems.append(
+                    f"{entry.origin}: unexpected values in a known shape ({exc})"
+                )
+            continue
         if result is not None:
             result.files_by_kind[parsed.label] += 1
         parsed_files.append(parsed)

@@ -125,7 +125,9 @@ def _standard_thread(doc: dict[str, Any]) -> Thread:
 def _e2ee_thread(doc: dict[str, Any]) -> Thread:
     """The 2024+ end-to-end-encrypted download: camelCase keys, correct UTF-8 (no fix)."""
     participants = [
-        p if isinstance(p, str) else str(p.get("name", "")) for p in doc.get("participants") or []
+        p if isinstance(p, str) else str(p.get("name", ""))
+        for p in doc.get("participants") or []
+        if isinstance(p, (str, dict))
     ]
     messages = []
     for msg in doc["messages"]:
@@ -304,7 +306,8 @@ def parse_json_doc(doc: Any, origin: str) -> Parsed:
     """Dispatch one decoded JSON document by shape; NotUnderstood when no shape fits."""
     if _is_thread(doc):
         first = doc["messages"][0] if doc["messages"] else {}
-        if "senderName" in first or any(isinstance(p, str) for p in doc.get("participants") or []):
+        participants = doc.get("participants") or []
+        if "senderName" in first or (not first and any(isinstance(p, str) for p in participants)):
             return Parsed("messenger_e2ee_thread", threads=[_e2ee_thread(doc)])
         return Parsed("messenger_thread", threads=[_standard_thread(doc)])
     if isinstance(doc, dict):

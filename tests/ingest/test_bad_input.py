@@ -161,3 +161,52 @@ def test_python_dash_m_ingest_writes_corpus_and_summary(tmp_path: Path) -> None:
     }
     assert summary["skipped"] == {"not_by_owner": 1}
     assert summary["files_not_understood"] == []
+
+
+def test_known_shape_with_wrong_value_types_does_not_crash(tmp_path: Path) -> None:
+    root = _good_export(tmp_path / "x")
+    weird = {
+        "participants": [1, None, "Cy", {"name": OWNER}],
+        "messages": [
+            {"sender_name": OWNER, "timestamp_ms": "soon", "content": "no time"},
+            {"sender_name": None, "timestamp_ms": T0 * 1000, "content": ["not", "a", "string"]},
+            "not a message",
+            {"sender_name": OWNER, "timestamp_ms": True, "content": 5},
+        ],
+    }
+    write(root, "messages/inbox/cy_2/message_1.json", json.dumps(weird))
+    posts = [
+        {"timestamp": "x", "data": {"post": "dict not list"}, "attachments": "nope"},
+        {"timestamp": 1e30, "data": [{"post": "far future"}]},
+    ]
+    write(root, "posts/your_posts_1.json", json.dumps(posts))
+    result = run(root, tmp_path)
+    assert result.texts() == ["hello!"]
+    skipped = result.summary["skipped"]
+    assert skipped["no_date"] == 2  # "no time" (owner) and the far-future post
+    assert skipped["empty"] == 2  # content 5 (not text) and the post whose data is a dict
+    assert result.summary["files_by_kind"]["messenger_thread"] == 2
+    assert result.warnings == []
+
+
+def test_a_parser_tripping_on_odd_values_becomes_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # safety net for shapes no test foresaw: one file's TypeError must not end the run
+    import ingest.extract
+
+    real = ingest.extract.parse_json_doc
+
+    def trips_on_posts(doc, origin):
+        if "your_posts" in origin:
+            raise TypeError("'int' object is not iterable")
+        return real(doc, origin)
+
+    monkeypatch.setattr(ingest.extract, "parse_json_doc", trips_on_posts)
+    root = _good_export(tmp_path / "x")
+    write(root, "posts/your_posts_1.json", "[]")
+    result = run(root, tmp_path)
+    assert result.texts() == ["hello!"]
+    assert result.warnings == [
+        f"{root / 'posts/your_posts_1.json'}: unexpected values in a known shape ('int' object is not iterable)"
+    ]
