@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (expected one-line messages read best unwrapped)
 """Bad input fails cleanly: one line naming the file, the documented exit code, never a traceback;
 per-file problems are warnings and the rest of the export is still ingested."""
 
