@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import IO, NamedTuple
 
 _CHUNK = 2_000  # records per pickle in a spill file: bounds what the merge holds per batch
-KINDS = ("post", "comment", "group_post", "group_comment", "note", "message")
 
 
 class Record(NamedTuple):
