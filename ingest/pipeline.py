@@ -8,6 +8,7 @@ summary; only problems with the run as a whole raise :class:`IngestError`.
 from __future__ import annotations
 
 import itertools
+import os
 import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -89,6 +90,26 @@ class _Problems:
             self.warn(line)
 
 
+def check_output(output: Path, paths: list[Path], inputs: Inputs) -> None:
+    """Refuse an output (or its summary) that would replace an input file or a non-file.
+
+    Writing goes through a temporary file and a rename, which would silently replace an export
+    file or zip given as input, or a device such as ``/dev/stdout`` (as root, even ``/dev/full``).
+    """
+    read = {os.path.realpath(entry.file) for entry in inputs.entries}
+    read.update(os.path.realpath(path) for path in paths if path.is_file())
+    for target in (output, summary_path(output)):
+        if os.path.realpath(target) in read:
+            raise IngestError(
+                f"{target}: is one of the input files; choose another output",
+                exit_code=EXIT_OUTPUT,
+            )
+        if target.exists() and not target.is_dir() and not target.is_file():
+            raise IngestError(
+                f"{target}: not a regular file; choose another output", exit_code=EXIT_OUTPUT
+            )
+
+
 def ingest(paths: list[Path], output: Path, options: Options) -> Summary:
     """Run the whole ingest; returns the summary (already saved beside ``output``)."""
     where = str(paths[0]) if len(paths) == 1 else f"{paths[0]} (+{len(paths) - 1} more)"
@@ -97,6 +118,7 @@ def ingest(paths: list[Path], output: Path, options: Options) -> Summary:
     sink = RecordSink(tmp_dir=options.tmp_dir)
     try:
         inputs = collect(paths)
+        check_output(output, paths, inputs)
         for line in inputs.problems:
             problems.add(line)
         summary.other_files_ignored += inputs.ignored_files

@@ -211,3 +211,45 @@ def test_a_parser_tripping_on_odd_values_becomes_a_warning(
     assert result.warnings == [
         f"{root / 'posts/your_posts_1.json'}: unexpected values in a known shape ('int' object is not iterable)"
     ]
+
+
+def test_output_that_is_an_input_file_is_refused(tmp_path: Path) -> None:
+    export = _good_export(tmp_path / "x")
+    thread_file = export / "messages/inbox/bob_1/message_1.json"
+    before = thread_file.read_bytes()
+    with pytest.raises(IngestError) as caught:
+        main([str(export), "-o", str(thread_file), "-q"])
+    assert caught.value.exit_code == EXIT_OUTPUT
+    assert str(caught.value) == f"{thread_file}: is one of the input files; choose another output"
+    assert thread_file.read_bytes() == before
+
+
+def test_output_that_is_the_input_zip_is_refused(tmp_path: Path) -> None:
+    part = zip_folder(_good_export(tmp_path / "x"), tmp_path / "part1.zip")
+    before = part.read_bytes()
+    with pytest.raises(IngestError) as caught:
+        main([str(part), "-o", str(part), "-q"])
+    assert caught.value.exit_code == EXIT_OUTPUT
+    assert part.read_bytes() == before
+
+
+def test_summary_that_would_overwrite_an_input_is_refused(tmp_path: Path) -> None:
+    export = _good_export(tmp_path / "x")
+    clash = write(export, "posts/c.summary.json", "[]")
+    with pytest.raises(IngestError) as caught:
+        main([str(export), "-o", str(export / "posts/c.jsonl"), "-q"])
+    assert str(caught.value).startswith(f"{clash}: is one of the input files")
+    assert clash.read_text() == "[]"
+
+
+def test_output_that_is_not_a_regular_file_is_refused(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    _good_export(tmp_path / "x")
+    with pytest.raises(IngestError) as caught:
+        main([str(tmp_path / "x"), "-o", str(fifo), "-q"])
+    assert caught.value.exit_code == EXIT_OUTPUT
+    assert str(caught.value) == f"{fifo}: not a regular file; choose another output"
+    assert fifo.is_fifo()  # replacing it would have destroyed e.g. /dev/full when run as root
