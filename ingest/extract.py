@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from ingest.dates import iso_utc
-from ingest.filters import is_app_post, strip_reply_mention
+from ingest.filters import is_app_post, strip_reply_mention, wall_post_actor
 from ingest.html_parsers import parse_html
 from ingest.items import Item, NotUnderstood, Parsed, Thread
 from ingest.json_parsers import load_json, parse_json_doc
@@ -51,12 +51,24 @@ class GroupResult:
     newest_standard_message_ms: int | None = None  # for the E2EE hint (F-18)
 
 
+def _others_timeline_posts(path: PurePosixPath) -> bool:
+    """``other_people's_posts_to_your_timeline.{json,html}``: written by other people (§3.2)."""
+    name = path.name.lower()
+    return "other_people" in name and ("timeline" in name or "wall" in name)
+
+
 def parse_entry(entry: Entry) -> Parsed:
     """Read and parse one file by its content; raises NotUnderstood / UnreadableEntry."""
     data = entry.read()
     if entry.path.suffix.lower() == ".json":
-        return parse_json_doc(load_json(data, entry.origin), entry.origin)
-    return parse_html(data, entry.path, entry.origin)
+        parsed = parse_json_doc(load_json(data, entry.origin), entry.origin)
+    else:
+        parsed = parse_html(data, entry.path, entry.origin)
+    if _others_timeline_posts(entry.path) and parsed.items:
+        # the HTML page and old bare-list JSON have a posts shape: only the name tells
+        parsed.skipped["others_posts_on_timeline"] += len(parsed.items)
+        parsed.items = []
+    return parsed
 
 
 def worth_warning(path: PurePosixPath) -> bool:
@@ -103,6 +115,11 @@ def item_record(item: Item, settings: Settings, result: GroupResult) -> Record |
     if item.author and settings.owner and not written_by(item.author, settings.owner):
         skipped["not_by_owner"] += 1
         return None
+    if item.kind in {"post", "group_post"} and item.author is None:
+        wall = wall_post_actor(item.title)
+        if wall is not None and (wall[1] or not written_by(wall[0], settings.owner or wall[0])):
+            skipped["not_by_owner"] += 1  # "Bob wrote on your timeline."
+            return None
     if item.when is None:
         skipped["no_date"] += 1
         return None

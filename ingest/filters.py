@@ -135,6 +135,21 @@ _REPLY_TARGET = re.compile(
 )
 
 
+# "Bob wrote on your timeline." / "Bob posted on Ann's Wall.": who wrote a timeline post (English
+# titles; other languages fall back on the file: other people's posts have their own file).
+_WALL_POST = re.compile(
+    r"(.+?) (?:wrote|posted) (?:on|to) (your|.+?['’]s?) (?:timeline|wall)\b", re.IGNORECASE
+)
+
+
+def wall_post_actor(title: str | None) -> tuple[str, bool] | None:
+    """(actor, on the owner's own timeline) for "X wrote on Y's timeline." titles, else None."""
+    match = _WALL_POST.match(title.strip()) if title else None
+    if match is None:
+        return None
+    return match.group(1).strip(), match.group(2).lower() == "your"
+
+
 def is_system_line(text: str) -> bool:
     """True for Messenger housekeeping lines (renames, joins, calls, polls, reactions)."""
     if len(text) > _SYSTEM_MAX_LEN:

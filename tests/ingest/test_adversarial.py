@@ -1,0 +1,76 @@
+"""Awkward and hostile input found in QA: each test is a case that once went wrong."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.ingest.helpers import FRIEND, OWNER, fb_json, post, profile, run, write
+
+T0 = 1_600_000_000
+
+_HTML_BOX = (
+    '<div class="_a6-g"><div class="_2lek">{header}</div>'
+    '<div class="_2let"><div>{body}</div></div><div class="_2lem">{date}</div></div>'
+)
+
+
+def _html_page(*boxes: str) -> str:
+    return f"<html><body>{''.join(boxes)}</body></html>"
+
+
+def test_other_peoples_timeline_posts_in_html_are_not_the_owners(tmp_path: Path) -> None:
+    root = tmp_path / "x"
+    write(root, "profile_information/profile_information.json", profile())
+    write(
+        root,
+        "posts/other_people's_posts_to_your_timeline.html",
+        _html_page(
+            _HTML_BOX.format(
+                header=f"{FRIEND} wrote on your timeline.",
+                body="Happy birthday from Bob",
+                date="Jan 5, 2020, 3:04 PM",
+            )
+        ),
+    )
+    write(
+        root,
+        "posts/your_posts_1.html",
+        _html_page(_HTML_BOX.format(header="", body="my own words", date="Jan 6, 2020, 3:04 PM")),
+    )
+    result = run(root, tmp_path)
+    assert result.texts() == ["my own words"]
+    assert result.summary["skipped"]["others_posts_on_timeline"] == 1
+
+
+def test_other_peoples_timeline_posts_as_a_bare_json_list_are_skipped(tmp_path: Path) -> None:
+    root = tmp_path / "x"
+    write(root, "profile_information/profile_information.json", profile())
+    write(
+        root,
+        "posts/other_people's_posts_to_your_timeline.json",
+        fb_json([post(T0, "hb from bob", title=f"{FRIEND} wrote on your timeline.")]),
+    )
+    write(root, "posts/your_posts_1.json", fb_json([post(T0 + 1, "mine")]))
+    result = run(root, tmp_path)
+    assert result.texts() == ["mine"]
+
+
+def test_a_post_titled_as_someone_elses_wall_post_is_not_the_owners(tmp_path: Path) -> None:
+    root = tmp_path / "x"
+    write(root, "profile_information/profile_information.json", profile())
+    write(
+        root,
+        "posts/your_posts_1.json",
+        fb_json(
+            [
+                post(T0, "from bob", title=f"{FRIEND} wrote on {OWNER}'s timeline."),
+                post(T0 + 1, "from me", title=f"{OWNER} wrote on {FRIEND}'s timeline."),
+                post(T0 + 2, "also bob", title=f"{FRIEND} posted on your timeline."),
+            ]
+        ),
+    )
+    result = run(root, tmp_path)
+    assert result.texts() == ["from me"]
+    assert result.summary["skipped"]["not_by_owner"] == 2
+    assert json.dumps(result.records).count("bob") == 0
