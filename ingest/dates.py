@@ -115,9 +115,24 @@ def to_ms(moment: datetime) -> int:
     return int(moment.timestamp() * 1000)
 
 
+#: 9999-12-31: beyond it no date can be written (and 1e300 ms is not a real message time)
+_MAX_MS = 253_402_300_800_000
+
+
 def epoch_ms(value: object) -> int | None:
-    """A Messenger ``timestamp_ms`` as int, or None when it is missing or not a number."""
+    """A Messenger ``timestamp_ms`` as int (a numeric string too), or None when it is missing,
+    not a number, not finite (JSON ``Infinity`` / ``NaN``) or beyond the year 9999."""
+    if isinstance(value, str):
+        try:
+            value = int(value)
+        except ValueError:
+            try:
+                value = float(value)
+            except ValueError:
+                return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if value != value or not -_MAX_MS < value < _MAX_MS:  # NaN, ±inf, absurd
         return None
     return int(value)
 

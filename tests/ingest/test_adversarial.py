@@ -74,3 +74,42 @@ def test_a_post_titled_as_someone_elses_wall_post_is_not_the_owners(tmp_path: Pa
     assert result.texts() == ["from me"]
     assert result.summary["skipped"]["not_by_owner"] == 2
     assert json.dumps(result.records).count("bob") == 0
+
+
+def _odd_thread(root: Path, stamps: list[str]) -> None:
+    messages = ",".join(
+        f'{{"sender_name": "{OWNER}", "timestamp_ms": {ts}, "content": "m{i}"}}'
+        for i, ts in enumerate(stamps)
+    )
+    write(root, "profile_information/profile_information.json", profile())
+    write(
+        root,
+        "messages/inbox/bob_1/message_1.json",
+        f'{{"participants": [{{"name": "{OWNER}"}}], "messages": [{messages}]}}',
+    )
+
+
+def test_non_finite_and_absurd_timestamps_skip_only_that_message(tmp_path: Path) -> None:
+    # Python's json accepts Infinity/NaN; one of them crashed the run, the other lost the file
+    _odd_thread(tmp_path / "x", ["Infinity", "NaN", "-Infinity", "1e300", "1600000000000"])
+    result = run(tmp_path / "x", tmp_path)
+    assert result.texts() == ["m4"]
+    assert result.summary["skipped"]["no_date"] == 4
+    assert not result.summary.get("notes")  # 1e300 is not "chats reaching into 2024"
+
+
+def test_timestamps_written_as_strings_are_read(tmp_path: Path) -> None:
+    _odd_thread(tmp_path / "x", ['"1600000001000"', '"1600000000000"'])
+    write(
+        tmp_path / "x",
+        "e2ee/Bob_1.json",
+        json.dumps(
+            {
+                "participants": [OWNER, FRIEND],
+                "threadName": FRIEND,
+                "messages": [{"senderName": OWNER, "timestamp": "1600000002000", "text": "e"}],
+            }
+        ),
+    )
+    result = run(tmp_path / "x", tmp_path)
+    assert result.texts() == ["m1", "m0", "e"]
