@@ -113,18 +113,28 @@ def _file_entry(file: Path, virtual: PurePosixPath) -> Entry:
 
 
 def _folder_entries(root: Path, inputs: Inputs) -> None:
-    for folder, dirs, files in os.walk(root):
+    def unreadable(exc: OSError) -> None:  # os.walk would skip the folder silently
+        inputs.problems.append(f"{exc.filename or root}: cannot be read ({_reason_os(exc)})")
+
+    for folder, dirs, files in os.walk(root, onerror=unreadable):
         dirs.sort()
         for name in sorted(files):
             file = Path(folder) / name
             if name.lower().endswith(".zip"):
                 _zip_entries(file, inputs)  # a folder holding the downloaded parts
             elif name.lower().endswith(TEXT_SUFFIXES):
-                inputs.entries.append(
-                    _file_entry(file, PurePosixPath(file.relative_to(root).as_posix()))
-                )
+                try:
+                    entry = _file_entry(file, PurePosixPath(file.relative_to(root).as_posix()))
+                except OSError as exc:  # a dangling link, a file gone meanwhile
+                    inputs.problems.append(f"{file}: cannot be read ({_reason_os(exc)})")
+                    continue
+                inputs.entries.append(entry)
             else:
                 inputs.ignored_files += 1
+
+
+def _reason_os(exc: OSError) -> str:
+    return exc.strerror or _reason(exc)
 
 
 def collect(paths: list[Path]) -> Inputs:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.ingest.helpers import FRIEND, OWNER, fb_json, post, profile, run, write
 
 T0 = 1_600_000_000
@@ -113,3 +115,35 @@ def test_timestamps_written_as_strings_are_read(tmp_path: Path) -> None:
     )
     result = run(tmp_path / "x", tmp_path)
     assert result.texts() == ["m1", "m0", "e"]
+
+
+def test_dangling_symlink_in_a_folder_is_a_warning(tmp_path: Path) -> None:
+    root = tmp_path / "x"
+    _odd_thread(root, ["1600000000000"])
+    (root / "posts").mkdir()
+    (root / "posts/your_posts_1.json").symlink_to(tmp_path / "gone.json")
+    result = run(root, tmp_path)
+    assert result.texts() == ["m0"]
+    assert any("your_posts_1.json: cannot be read" in w for w in result.warnings)
+
+
+def test_unreadable_subfolder_is_a_warning_not_silence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # chmod 000 does not stop root, so the permission error is simulated
+    import os
+
+    root = tmp_path / "x"
+    _odd_thread(root, ["1600000000000"])
+    write(root, "posts/your_posts_1.json", fb_json([post(T0, "hidden")]))
+    real_scandir = os.scandir
+
+    def scandir(path: object = ".") -> object:
+        if str(path).endswith("posts"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    result = run(root, tmp_path)
+    assert result.texts() == ["m0"]
+    assert f"{root / 'posts'}: cannot be read (Permission denied)" in result.warnings
