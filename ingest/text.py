@@ -57,7 +57,18 @@ _UPDATED_LINE = re.compile(
     re.IGNORECASE,
 )
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b")
-_URL = re.compile(r"(?:\bhttps?://|\bwww\.)[^\s<>\"']+", re.IGNORECASE)
+# "ann [at] example [dot] com", "ann(at)example.com", "ann @ example.com"
+_DOT = r"(?:\.|\s*[\[({]\s*dot\s*[\])}]\s*)"
+_OBFUSCATED_EMAIL = re.compile(
+    rf"(?<![\w.+-])[\w.+-]+\s*(?:[\[({{]\s*at\s*[\])}}]|@)\s*[\w-]+(?:{_DOT}[\w-]+)*{_DOT}[A-Za-z]{{2,}}\b",
+    re.IGNORECASE,
+)
+_AT_HINT = re.compile(r"[\[({]\s*at\s*[\])}]", re.IGNORECASE)
+# a scheme, "www.", or a bare domain followed by a path ("bit.ly/x", "instagram.com/ann")
+_URL = re.compile(
+    r"(?:\b(?:https?|ftp)://|\bwww\.|\b(?:[a-z0-9-]+\.)+[a-z]{2,}/)[^\s<>\"']*", re.IGNORECASE
+)
+_URL_TRAILERS = ".,;:!?)]}\u201d\u2019\u00bb"
 _PHONE = re.compile(
     r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d{2,4}(?:[\s.-]?\d{2,5}){1,4}(?!\w)"
 )
@@ -67,9 +78,27 @@ _SPACES = re.compile(r"[ \t\u00a0\u200b]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
 
+_DATE_LIKE = re.compile(r"\d{1,2}([-.])\d{1,2}\1(?:19|20)\d\d|(?:19|20)\d\d([-.])\d{1,2}\2\d{1,2}")
+
+
+def _url(match: re.Match[str]) -> str:
+    """The placeholder, keeping punctuation that closes the sentence or a bracket around the link
+    ("(see https://x.com/a)." keeps ")."; "…/Foo_(bar)" keeps its own parenthesis)."""
+    url, trail = match.group(0), ""
+    while url and url[-1] in _URL_TRAILERS:
+        closer = url[-1]
+        opener = {")": "(", "]": "[", "}": "{"}.get(closer)
+        if opener is not None and url.count(opener) >= url.count(closer):
+            break
+        url, trail = url[:-1], closer + trail
+    return URL_TOKEN + trail
+
+
 def _phone_or_not(match: re.Match[str]) -> str:
-    """Keep digit runs that are not phone numbers: too few digits, or a list of years."""
+    """Keep digit runs that are not phone numbers: too few digits, dates, or a list of years."""
     found = match.group(0)
+    if _DATE_LIKE.fullmatch(found):
+        return found
     digits = sum(ch.isdigit() for ch in found)
     groups = re.findall(r"\d+", found)
     if digits < 7 or digits > 15:
@@ -93,10 +122,10 @@ class Scrubber:
 
     def __call__(self, text: str) -> str:
         # cheap substring tests first: most messages have no link, no "@", no digits
-        if not self.keep_urls and ("://" in text or "www." in text or "WWW." in text):
-            text = _URL.sub(URL_TOKEN, text)
-        if not self.keep_emails and "@" in text:
-            text = _EMAIL.sub(EMAIL_TOKEN, text)
+        if not self.keep_urls and ("/" in text or "www." in text or "WWW." in text):
+            text = _URL.sub(_url, text)
+        if not self.keep_emails and ("@" in text or _AT_HINT.search(text)):
+            text = _OBFUSCATED_EMAIL.sub(EMAIL_TOKEN, _EMAIL.sub(EMAIL_TOKEN, text))
         if not self.keep_phones and _DIGIT.search(text):
             text = _PHONE.sub(_phone_or_not, text)
         return text

@@ -86,3 +86,40 @@ def test_updated_followed_by_words_is_kept() -> None:
 def test_whitespace_and_unicode_forms_are_tidied() -> None:
     assert clean("  two  spaces\r\n\n\n\tnext\u00a0line ", Scrubber()) == "two spaces\n\nnext line"
     assert clean("e\u0301te\u0301", Scrubber()) == "été"  # NFC
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("mail foo [at] bar [dot] com", f"mail {EMAIL_TOKEN}"),
+        ("foo(at)bar.com pls", f"{EMAIL_TOKEN} pls"),
+        ("ann @ example.com", EMAIL_TOKEN),
+        ("ann {at} example {dot} org!", f"{EMAIL_TOKEN}!"),
+        ("see example.com/path", f"see {URL_TOKEN}"),
+        ("bit.ly/abc123 and t.me/annowner", f"{URL_TOKEN} and {URL_TOKEN}"),
+        ("my insta: instagram.com/ann_o", f"my insta: {URL_TOKEN}"),
+        ("ftp://files.example.org/x", URL_TOKEN),
+        ("[link](https://x.com/a_b) ok", f"[link]({URL_TOKEN}) ok"),
+        ("see www.example.com/path.", f"see {URL_TOKEN}."),
+        ("“https://x.com/”", f"“{URL_TOKEN}”"),
+        ("(https://en.wikipedia.org/wiki/Foo_(bar))", f"({URL_TOKEN})"),
+        ("really? https://x.com/a, then", f"really? {URL_TOKEN}, then"),
+    ],
+)
+def test_private_details_in_odd_forms(raw: str, expected: str) -> None:
+    assert clean(raw, Scrubber()) == expected
+
+
+@pytest.mark.parametrize(
+    "not_private",
+    [
+        "see you 2019-05-04",
+        "born 04.05.1990",
+        "I use Node.js and/or e.g. this",
+        "meet at home at 5",
+        "3.5/5 stars",
+        "yes @ bob that's it",
+    ],
+)
+def test_dates_and_dotted_words_are_not_private_details(not_private: str) -> None:
+    assert clean(not_private, Scrubber()) == not_private
