@@ -176,6 +176,10 @@ def _era_bc(soup: BeautifulSoup, path: PurePosixPath, parsed: Parsed) -> None:
         when, had_zone = parsed_date
         header = _first(box, _HEADER_TOKENS)
         header_text = header.get_text(" ").strip() if header else None
+        if body_tag is not None:
+            for part in (date_tag, header):  # broken markup can nest them inside the body
+                if part is not None and body_tag in part.parents:
+                    part.decompose()
         text = _body_text(body_tag) if body_tag else ""
         if messenger:
             body = text if text.strip() else None

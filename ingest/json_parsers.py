@@ -48,7 +48,8 @@ def _text(value: Any, fix: Fix) -> str:
 def load_json(data: bytes, origin: str) -> Any:
     """Decode one JSON file (a BOM is fine); raise NotUnderstood with a one-line reason."""
     try:
-        return json.loads(data.decode("utf-8-sig"))
+        # strict=False: a raw tab or newline inside a string is no reason to drop the file
+        return json.loads(data.decode("utf-8-sig"), strict=False)
     except UnicodeDecodeError as exc:
         raise NotUnderstood(f"{origin}: not UTF-8 text (byte {exc.start})") from exc
     except json.JSONDecodeError as exc:

@@ -147,3 +147,24 @@ def test_unreadable_subfolder_is_a_warning_not_silence(
     result = run(root, tmp_path)
     assert result.texts() == ["m0"]
     assert f"{root / 'posts'}: cannot be read (Permission denied)" in result.warnings
+
+
+def test_broken_html_does_not_pull_the_date_into_the_text(tmp_path: Path) -> None:
+    root = tmp_path / "x"
+    write(root, "profile_information/profile_information.json", profile())
+    write(
+        root,
+        "posts/your_posts_1.html",  # unclosed <b>: the date div ends up inside the body
+        '<html><body><div class="_a6-g"><div class="_a6-p">unclosed <b>bold'
+        '<div class="_a6-o">Jan 5, 2020, 3:04 PM</div>',
+    )
+    result = run(root, tmp_path)
+    assert result.texts() == ["unclosed bold"]
+
+
+def test_json_with_raw_control_characters_in_strings_is_read(tmp_path: Path) -> None:
+    root = tmp_path / "x"
+    write(root, "profile_information/profile_information.json", profile())
+    raw_tab = '[{"timestamp": 1600000000, "data": [{"post": "a\tb"}]}]'
+    write(root, "posts/your_posts_1.json", raw_tab)
+    assert run(root, tmp_path).texts() == ["a b"]
