@@ -49,6 +49,8 @@ class GroupResult:
     ignored: int = 0
     local_time_dates: int = 0
     newest_standard_message_ms: int | None = None  # for the E2EE hint (F-18)
+    threads: int = 0
+    threads_with_owner: int = 0  # a wrong --owner or a renamed owner shows as 0 of many
 
 
 def _others_timeline_posts(path: PurePosixPath) -> bool:
@@ -172,6 +174,14 @@ def extract_group(group: list[Entry], settings: Settings) -> GroupResult:
     if standard:
         result.newest_standard_message_ms = max(standard)
     for thread in separate_threads(thread_parts, many_per_file):
+        result.threads += 1
+        owner_key = name_key(settings.owner)
+        if any(
+            name_key(name) == owner_key
+            for part in thread
+            for name in (*part.participants, *{m.sender for m in part.messages})
+        ):
+            result.threads_with_owner += 1
         for record, local_time in thread_records(thread, settings.owner, tidy, result.skipped):
             result.local_time_dates += local_time
             result.records.append(record)

@@ -124,7 +124,7 @@ def ingest(paths: list[Path], output: Path, options: Options) -> Summary:
         summary.other_files_ignored += inputs.ignored_files
         summary.owner, summary.owner_source = find_owner(inputs, options.owner, where)
         settings = Settings(summary.owner, options.scrub, options.keep_app_posts)
-        added = newest_standard = 0
+        added = newest_standard = threads = threads_with_owner = 0
         groups = list(iter_groups(inputs.entries))
         for result in _results(groups, settings, max(1, options.jobs)):
             for line in result.problems:
@@ -134,6 +134,8 @@ def ingest(paths: list[Path], output: Path, options: Options) -> Summary:
             summary.files_read += sum(result.files_by_kind.values())
             summary.other_files_ignored += result.ignored
             summary.local_time_dates += result.local_time_dates
+            threads += result.threads
+            threads_with_owner += result.threads_with_owner
             if result.newest_standard_message_ms is not None:
                 newest_standard = max(newest_standard, result.newest_standard_message_ms)
             for record in result.records:
@@ -146,6 +148,11 @@ def ingest(paths: list[Path], output: Path, options: Options) -> Summary:
             summary.notes.append(
                 "Messenger chats reach into 2024 but no end-to-end-encrypted chat download was "
                 "given: chats encrypted since then are missing (see docs/README-ingest.md)"
+            )
+        if threads and not threads_with_owner and summary.owner:
+            summary.notes.append(
+                f"{summary.owner!r} is not in any of the {threads} Messenger thread(s): "
+                "no messages were kept (check --owner against the names the threads show)"
             )
         if added == 0:
             raise IngestError(

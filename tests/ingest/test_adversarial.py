@@ -168,3 +168,16 @@ def test_json_with_raw_control_characters_in_strings_is_read(tmp_path: Path) -> 
     raw_tab = '[{"timestamp": 1600000000, "data": [{"post": "a\tb"}]}]'
     write(root, "posts/your_posts_1.json", raw_tab)
     assert run(root, tmp_path).texts() == ["a b"]
+
+
+def test_an_owner_absent_from_every_thread_is_reported(tmp_path: Path) -> None:
+    root = tmp_path / "x"
+    _odd_thread(root, ["1600000000000"])
+    write(root, "posts/your_posts_1.json", fb_json([post(T0, "a post")]))
+    result = run(root, tmp_path, owner="Zed Nobody")
+    assert result.texts() == ["a post"]
+    line = (
+        "'Zed Nobody' is not in any of the 1 Messenger thread(s): no messages were kept "
+        "(check --owner against the names the threads show)"
+    )
+    assert line in result.summary["notes"]
