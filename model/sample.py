@@ -37,6 +37,7 @@ class SamplingSettings:
     repeat_ngram: int = 12  # repetition guard: a run of this many characters ...
     max_repeats: int = 2  # ... may occur at most this often in one candidate
     copy_guard: bool = True
+    stop_at_end: bool = True  # False: never end a record, always write max_chars (benchmarks)
 
     def __post_init__(self) -> None:
         if not self.temperature > 0:
@@ -101,14 +102,20 @@ class Generator:
         step_in = torch.full((batch, 1), SEP_ID, dtype=torch.long, device=self.device)
         rng = torch.Generator(self.device)
         rng.manual_seed(seed if seed is not None else torch.seed())
-        banned = torch.tensor([UNK_ID, BOS_ID, SEP_ID], device=self.device)
+        banned = [UNK_ID, BOS_ID, SEP_ID] + ([] if settings.stop_at_end else [EOS_ID])
+        bias = torch.zeros(len(self.vocab), device=self.device)
+        bias[banned] = float("-inf")  # never write a marker or an unknown character
         done = torch.zeros(batch, dtype=torch.bool, device=self.device)
+        layers = list(hidden.unbind(0))
+        weights = self._cell_weights()
         out = []
         for step in range(settings.max_chars):
-            logits, hidden = self.model(step_in, hidden)
-            logits = logits[:, -1].float() / settings.temperature
-            logits[:, banned] = float("-inf")
-            nxt = torch.multinomial(_filter(logits, settings), 1, generator=rng)
+            x = self.model.embed.weight[step_in.squeeze(1)]
+            for i, w in enumerate(weights):  # one fused cell per layer: no nn.GRU overhead
+                x = layers[i] = torch.gru_cell(x, layers[i], *w)
+            logits = self.model.head(x) / settings.temperature + bias
+            probs, order = truncated_probs(logits, settings)
+            nxt = order.gather(1, torch.multinomial(probs, 1, generator=rng))
             nxt = torch.where(done.unsqueeze(1), EOS_ID, nxt)
             out.append(nxt)
             done |= nxt.squeeze(1) == EOS_ID
@@ -153,6 +160,14 @@ class Generator:
             return text[:cut].rstrip() if cut > len(text) // 2 else text
         return ""
 
+    def _cell_weights(self) -> list[tuple[torch.Tensor, ...]]:
+        gru = self.model.gru
+        return [
+            tuple(getattr(gru, f"{name}_l{i}") for name in ("weight_ih", "weight_hh", "bias_ih",
+                                                            "bias_hh"))
+            for i in range(gru.num_layers)
+        ]
+
     def _prime(self, prefixes: list[list[int]]) -> torch.Tensor:
         """Run all prompt prefixes (different lengths) through the GRU in one packed call."""
         lengths = torch.tensor([len(p) for p in prefixes])
@@ -165,18 +180,22 @@ class Generator:
         return hidden
 
 
-def _filter(logits: torch.Tensor, settings: SamplingSettings) -> torch.Tensor:
-    """Softmax probabilities after top-k and top-p (nucleus) truncation."""
-    if settings.top_k and settings.top_k < logits.size(-1):
-        kth = torch.topk(logits, settings.top_k, dim=-1).values[:, -1:]
-        logits = logits.masked_fill(logits < kth, float("-inf"))
-    probs = torch.softmax(logits, dim=-1)
+def truncated_probs(
+    logits: torch.Tensor, settings: SamplingSettings
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Probabilities sorted from most likely down, after top-k and top-p, and their ids.
+
+    Working in sorted order makes both truncations a mask over a prefix; the caller samples a
+    position and maps it back through ``order``.
+    """
+    sorted_logits, order = torch.sort(logits, dim=-1, descending=True)
+    probs = torch.softmax(sorted_logits, dim=-1)
+    if settings.top_k:
+        probs[:, settings.top_k :] = 0.0
     if settings.top_p < 1.0:
-        sorted_p, order = torch.sort(probs, dim=-1, descending=True)
-        before = sorted_p.cumsum(-1) - sorted_p  # mass of strictly more likely characters
-        sorted_p = sorted_p.masked_fill(before >= settings.top_p, 0.0)
-        probs = torch.zeros_like(probs).scatter(-1, order, sorted_p)
-    return probs
+        before = probs.cumsum(-1) - probs  # mass of strictly more likely characters
+        probs = probs.masked_fill(before >= settings.top_p, 0.0)
+    return probs, order
 
 
 def _info(ckpt: Checkpoint, model: CharGRU) -> ModelInfo:

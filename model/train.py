@@ -37,21 +37,21 @@ class TrainSettings:
     """Everything that shapes a run; stored in the checkpoint so ``--resume`` can continue it."""
 
     embed: int = 64
-    hidden: int = 512
+    hidden: int = 384
     layers: int = 2
     dropout: float = 0.1
-    seq_len: int = 128
+    seq_len: int = 64
     batch_size: int = 32
     lr: float = 3e-3
     min_lr_ratio: float = 0.1
-    warmup_steps: int = 100
+    warmup_steps: int = 50
     weight_decay: float = 0.01
     grad_clip: float = 1.0
     steps: int | None = None
     minutes: float | None = None
     evals: int = 10  # evaluations spread evenly over the run
     patience: int = 3  # stop after this many evaluations without improvement
-    eval_streams: int = 16
+    eval_streams: int = 32
     seed: int = 1337
     amp: bool = True
 
@@ -65,6 +65,7 @@ class TrainState:
     window: int = 0
     elapsed: float = 0.0
     chars: int = 0
+    step_seconds: float = 0.0  # time spent in training steps (elapsed minus evaluation)
     evals_done: int = 0
     best_val: float | None = None
     evals_since_best: int = 0
@@ -188,6 +189,7 @@ def fit(
             state.train_loss = loss_value if ema is None else 0.95 * ema + 0.05 * loss_value
             now = time.perf_counter()
             state.elapsed += now - t_last
+            state.step_seconds += now - t_last
             chars_window, time_window = chars_window + x.numel(), time_window + now - t_last
             t_last = now
             rate = chars_window / max(time_window, 1e-9)

@@ -9,7 +9,7 @@ import torch
 
 from model import Generator, SamplingSettings
 from model.copyguard import CopyGuard
-from model.sample import _filter, is_repetitive
+from model.sample import is_repetitive, truncated_probs
 from model.sample import main as sample_main
 
 
@@ -73,11 +73,14 @@ def test_guards_reject_empty_and_looping_text(gen: Generator) -> None:
 
 
 def test_top_k_and_top_p_truncate() -> None:
-    logits = torch.log(torch.tensor([[0.5, 0.3, 0.15, 0.05]]))
-    top2 = _filter(logits, SamplingSettings(top_k=2, top_p=1.0))
-    assert torch.allclose(top2, torch.tensor([[0.625, 0.375, 0.0, 0.0]]))
-    nucleus = _filter(logits, SamplingSettings(top_p=0.7))
+    logits = torch.log(torch.tensor([[0.15, 0.5, 0.05, 0.3]]))
+    top2, order = truncated_probs(logits, SamplingSettings(top_k=2, top_p=1.0))
+    assert order.tolist() == [[1, 3, 0, 2]]
+    assert torch.allclose(top2, torch.tensor([[0.5, 0.3, 0.0, 0.0]]))
+    nucleus, _ = truncated_probs(logits, SamplingSettings(top_p=0.7))
     assert (nucleus[0, 2:] == 0).all() and (nucleus[0, :2] > 0).all()
+    everything, _ = truncated_probs(logits, SamplingSettings(top_p=1.0))
+    assert (everything > 0).all()
 
 
 def test_settings_are_validated() -> None:

@@ -103,3 +103,12 @@ def test_learning_rate_warms_up_then_decays_to_floor() -> None:
     assert train.learning_rate(s, 0, 0.0) == pytest.approx(1e-3)
     assert train.learning_rate(s, 10, 0.01) == pytest.approx(1e-2, rel=1e-3)
     assert train.learning_rate(s, 999, 1.0) == pytest.approx(1e-3)
+
+
+def test_help_and_bad_options_exit_through_argparse(capsys: pytest.CaptureFixture) -> None:
+    with pytest.raises(SystemExit) as ok:
+        train.main(["--help"])
+    assert ok.value.code == 0 and "--minutes" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as bad:
+        train.main(["x.txt", "-o", "y.pt", "--steps", "0"])
+    assert bad.value.code == 2 and "must be positive" in capsys.readouterr().err
