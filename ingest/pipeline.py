@@ -155,10 +155,16 @@ def ingest(paths: list[Path], output: Path, options: Options) -> Summary:
                 "no messages were kept (check --owner against the names the threads show)"
             )
         if added == 0:
+            problem = ""
+            if summary.not_understood:  # often the reason; -q hides the warnings
+                more = len(summary.not_understood) - 1
+                problem = f" (first problem: {summary.not_understood[0]}" + (
+                    f"; +{more} more)" if more else ")"
+                )
             raise IngestError(
                 f"{where}: {summary.files_read} files read ({summary.found_elsewhere()}), "
                 f"0 posts, 0 comments, 0 messages by {summary.owner or 'the owner'}; "
-                "is this the right export?",
+                f"is this the right export?{problem}",
                 exit_code=EXIT_NO_OWNER_TEXT,
             )
 

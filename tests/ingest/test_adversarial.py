@@ -181,3 +181,18 @@ def test_an_owner_absent_from_every_thread_is_reported(tmp_path: Path) -> None:
         "(check --owner against the names the threads show)"
     )
     assert line in result.summary["notes"]
+
+
+def test_when_nothing_could_be_read_the_error_names_the_file(tmp_path: Path) -> None:
+    from ingest.cli import main
+    from ingest.errors import IngestError
+
+    root = tmp_path / "x"
+    bad = write(
+        root, "posts/your_posts_1.json", b'[{"timestamp": 1, "data": [{"post": "caf\xe9"}]}]'
+    )
+    with pytest.raises(IngestError) as caught:
+        main([str(root), "-o", str(tmp_path / "c.jsonl"), "-q"])
+    message = str(caught.value)
+    assert "\n" not in message
+    assert f"{bad}: not UTF-8 text (byte 40)" in message
