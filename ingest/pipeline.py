@@ -7,11 +7,13 @@ summary; only problems with the run as a whole raise :class:`IngestError`.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import os
 import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -110,8 +112,35 @@ def check_output(output: Path, paths: list[Path], inputs: Inputs) -> None:
             )
 
 
+#: objects allocated between two young-generation garbage collections (CPython's default: 700)
+_GC_YOUNG_THRESHOLD = 100_000
+
+
+@contextmanager
+def _fewer_gc_passes() -> Iterator[None]:
+    """Run the cycle collector rarely while ingesting, then restore the previous settings.
+
+    Decoding one Messenger file allocates tens of thousands of dicts and lists, and the run
+    builds millions of messages and records; with the default threshold the collector walked
+    them every 700 allocations, which was ~14 % of the run time. Almost nothing here forms a
+    reference cycle (reference counting frees it all), so fewer passes cost no memory.
+    Worker processes inherit the setting when they are forked.
+    """
+    old = gc.get_threshold()
+    gc.set_threshold(_GC_YOUNG_THRESHOLD, *old[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+
+
 def ingest(paths: list[Path], output: Path, options: Options) -> Summary:
     """Run the whole ingest; returns the summary (already saved beside ``output``)."""
+    with _fewer_gc_passes():
+        return _ingest(paths, output, options)
+
+
+def _ingest(paths: list[Path], output: Path, options: Options) -> Summary:
     where = str(paths[0]) if len(paths) == 1 else f"{paths[0]} (+{len(paths) - 1} more)"
     summary = Summary(inputs=[str(p) for p in paths])
     problems = _Problems(summary, options.warn)
