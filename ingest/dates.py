@@ -10,6 +10,7 @@ that one item instead of aborting the import.
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 import unicodedata
@@ -122,6 +123,8 @@ _MAX_MS = 253_402_300_800_000
 def epoch_ms(value: object) -> int | None:
     """A Messenger ``timestamp_ms`` as int (a numeric string too), or None when it is missing,
     not a number, not finite (JSON ``Infinity`` / ``NaN``) or beyond the year 9999."""
+    if type(value) is int and -_MAX_MS < value < _MAX_MS:  # the usual case, once per message
+        return value
     if isinstance(value, str):
         try:
             value = int(value)
@@ -137,12 +140,28 @@ def epoch_ms(value: object) -> int | None:
     return int(value)
 
 
-def ms_to_iso(ms: int) -> str | None:
-    """``timestamp_ms`` straight to the corpus format (the hot path: no datetime object)."""
+@functools.lru_cache(maxsize=4096)
+def _utc_day(day: int) -> str | None:
+    """``YYYY-MM-DD`` of the ``day``-th day after 1970-01-01 (UTC), or None when out of range."""
     try:
-        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ms // 1000))
+        return time.strftime("%Y-%m-%d", time.gmtime(day * 86_400))
     except (OverflowError, OSError, ValueError):
         return None
+
+
+def ms_to_iso(ms: int) -> str | None:
+    """``timestamp_ms`` straight to the corpus format.
+
+    The hot path (once per kept message): the date is formatted once per day and cached, the
+    time of day is plain arithmetic, so there is no datetime object and no strftime per message.
+    """
+    day, second = divmod(ms // 1000, 86_400)
+    date = _utc_day(day)
+    if date is None:
+        return None
+    minute, second = divmod(second, 60)
+    hour, minute = divmod(minute, 60)
+    return f"{date}T{hour:02d}:{minute:02d}:{second:02d}Z"
 
 
 def iso_utc(moment: datetime) -> str:

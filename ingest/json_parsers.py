@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ingest.dates import epoch_ms, epoch_to_utc
+from ingest.filters import SYSTEM_TYPES
 from ingest.items import Item, Message, NotUnderstood, Parsed, Thread
 from ingest.text import fix_mojibake
 
@@ -104,22 +105,26 @@ def _standard_thread(doc: dict[str, Any]) -> Thread:
     participants = [
         name(p.get("name")) for p in doc.get("participants") or [] if isinstance(p, dict)
     ]
+    # The loop below runs once per message of the export: each test is the cheapest form that
+    # gives the same answer (``isspace`` instead of building ``strip()``'s copy, ``type`` read
+    # only when present).
     messages = []
+    append = messages.append
     for msg in doc["messages"]:
         if not isinstance(msg, dict):
             continue
         content = msg.get("content")
-        text = content if isinstance(content, str) and content.strip() else None
+        text = content if isinstance(content, str) and content and not content.isspace() else None
         skip = None
         if msg.get("is_unsent"):
             skip, text = "unsent", None
         elif text is None:
             skip = _why_no_text(msg)
-        elif str(msg.get("type", "generic")).lower() in {"call", "subscribe", "unsubscribe"}:
-            skip = "system_line"
-        messages.append(
-            Message(name(msg.get("sender_name")), epoch_ms(msg.get("timestamp_ms")), text, skip)
-        )
+        else:
+            kind = msg.get("type")  # absent means "Generic"
+            if kind is not None and str(kind).lower() in SYSTEM_TYPES:
+                skip = "system_line"
+        append(Message(name(msg.get("sender_name")), epoch_ms(msg.get("timestamp_ms")), text, skip))
     return Thread(participants, messages, newest_first=True, mojibake=True)
 
 

@@ -146,13 +146,13 @@ def strip_updated_lines(text: str) -> str:
     return "\n".join(kept)
 
 
-_UNTIDY_CHARS = frozenset("\r\n\t\u00a0\u200b&")
-
-
 def normalize(text: str) -> str:
     """Entities, NFC, tidy whitespace: the last step before a string becomes corpus text."""
-    if not _UNTIDY_CHARS.intersection(text) and "  " not in text and text == text.strip():
-        # the common case: one tidy line, nothing to unescape
+    # The common case: one tidy line, nothing to unescape. ``isprintable`` is False for every
+    # character the full path below changes ("\r", "\n", "\t", U+00A0, U+200B) in one C pass;
+    # a string it rejects for another reason (an emoji joiner) takes the full path, which
+    # leaves such a string as the shortcut would.
+    if text.isprintable() and "&" not in text and "  " not in text and text == text.strip():
         return (
             text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
         )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator
+from operator import attrgetter
 
 from ingest.dates import ms_to_iso
 from ingest.filters import is_system_line
@@ -20,6 +21,8 @@ from ingest.items import Message, Thread
 from ingest.owner import name_key
 from ingest.records import Record
 from ingest.text import fix_mojibake, only_placeholders
+
+_BY_TIME = attrgetter("ms")
 
 
 def _same(text: str) -> str:
@@ -54,7 +57,7 @@ def merge_parts(parts: list[Thread]) -> tuple[list[str], list[Message], Callable
                 unique.append(msg)
         merged = unique
     dated = [m for m in merged if m.ms is not None]
-    dated.sort(key=lambda m: m.ms)  # stable: ties keep file order
+    dated.sort(key=_BY_TIME)  # stable: ties keep file order
     return list(participants.values()), dated + [m for m in merged if m.ms is None], fix
 
 
