@@ -76,10 +76,11 @@ def thread_records(
     scope = "\x1f".join(sorted(name_key(n) for n in names))
     last_other: Message | None = None
     context_of: tuple[Message | None, str] = (None, "")  # memo: one context serves a burst
+    others = 0  # counted here, added to ``skipped`` once: this branch runs for half the export
     for msg in messages:
         if msg.sender not in mine:
             last_other = msg
-            skipped["not_by_owner"] += 1
+            others += 1
             continue
         if msg.skip or msg.text is None:
             skipped[msg.skip or "empty"] += 1
@@ -102,6 +103,7 @@ def thread_records(
         if context_of[0] is not last_other:
             context_of = (last_other, _context(last_other, fix, clean))
         yield Record(timestamp, "message", scope, text, context_of[1]), msg.local_time
+    skipped["not_by_owner"] += others
 
 
 def _context(other: Message | None, fix: Callable[[str], str], clean: Callable[[str], str]) -> str:

@@ -82,3 +82,13 @@ def test_reply_mention_is_stripped_only_when_it_is_the_target() -> None:
     assert strip_reply_mention("Bobby haha", title) == "Bobby haha"
     assert strip_reply_mention("Bob Smith", title) == "Bob Smith"  # nothing else left: keep
     assert strip_reply_mention("Bob Smith haha", None) == "Bob Smith haha"
+
+
+def test_system_hint_pattern_finds_exactly_the_hints() -> None:
+    # the prefix-factored hint regex must accept what a plain "any hint in text" test accepts
+    from ingest.filters import _SYSTEM_HINT, _SYSTEM_HINTS
+
+    for hint in _SYSTEM_HINTS:
+        assert _SYSTEM_HINT.search(f"xx {hint}yy") is not None
+    for text in ("gru", "grou", "calm", "each othe", "sent", "enví", "the", "nic k", ""):
+        assert _SYSTEM_HINT.search(text) is None
