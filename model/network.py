@@ -17,7 +17,7 @@ from torch import nn
 class ModelConfig:
     vocab_size: int
     embed: int = 64
-    hidden: int = 384
+    hidden: int = 256
     layers: int = 2
     dropout: float = 0.1
 

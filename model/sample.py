@@ -99,30 +99,30 @@ class Generator:
         prefixes = [self.vocab.encode(prompt_prefix(p)) for p in prompts]
         hidden = self._prime([p[:-1] for p in prefixes]).repeat_interleave(n, dim=1)
         batch = len(prompts) * n
-        step_in = torch.full((batch, 1), SEP_ID, dtype=torch.long, device=self.device)
+        step_in = torch.full((batch,), SEP_ID, dtype=torch.long, device=self.device)
         rng = torch.Generator(self.device)
         rng.manual_seed(seed if seed is not None else torch.seed())
+        # The hot loop is a few small ops per character, so per-op overhead is what costs:
+        # temperature and the banned ids are folded into the output layer once, and candidates
+        # that ended keep sampling (ignored when decoding) instead of being masked every step.
         banned = [UNK_ID, BOS_ID, SEP_ID] + ([] if settings.stop_at_end else [EOS_ID])
-        bias = torch.zeros(len(self.vocab), device=self.device)
-        bias[banned] = float("-inf")  # never write a marker or an unknown character
-        done = torch.zeros(batch, dtype=torch.bool, device=self.device)
+        head_w = (self.model.head.weight / settings.temperature).t().contiguous()
+        head_b = self.model.head.bias / settings.temperature
+        head_b[banned] = float("-inf")  # never write a marker or an unknown character
+        embed = self.model.embed.weight
         layers = list(hidden.unbind(0))
         weights = self._cell_weights()
         out = []
         for step in range(settings.max_chars):
-            x = self.model.embed.weight[step_in.squeeze(1)]
+            x = embed.index_select(0, step_in)
             for i, w in enumerate(weights):  # one fused cell per layer: no nn.GRU overhead
                 x = layers[i] = torch.gru_cell(x, layers[i], *w)
-            logits = self.model.head(x) / settings.temperature + bias
-            probs, order = truncated_probs(logits, settings)
-            nxt = order.gather(1, torch.multinomial(probs, 1, generator=rng))
-            nxt = torch.where(done.unsqueeze(1), EOS_ID, nxt)
-            out.append(nxt)
-            done |= nxt.squeeze(1) == EOS_ID
-            step_in = nxt
-            if step % 16 == 15 and bool(done.all()):
+            probs, order = truncated_probs(torch.addmm(head_b, x, head_w), settings)
+            step_in = order.gather(1, torch.multinomial(probs, 1, generator=rng)).squeeze(1)
+            out.append(step_in)
+            if step % 16 == 15 and bool((torch.stack(out, 1) == EOS_ID).any(1).all()):
                 break
-        rows = torch.cat(out, dim=1).tolist()
+        rows = torch.stack(out, dim=1).tolist()
         results: list[list[tuple[str, bool]]] = []
         for p in range(len(prompts)):
             cands = []

@@ -37,12 +37,12 @@ class TrainSettings:
     """Everything that shapes a run; stored in the checkpoint so ``--resume`` can continue it."""
 
     embed: int = 64
-    hidden: int = 384
+    hidden: int = 256
     layers: int = 2
     dropout: float = 0.1
     seq_len: int = 64
     batch_size: int = 32
-    lr: float = 3e-3
+    lr: float = 5e-3
     min_lr_ratio: float = 0.1
     warmup_steps: int = 50
     weight_decay: float = 0.01
