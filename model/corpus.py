@@ -29,6 +29,10 @@ CONTEXT_CHARS = 256
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # keeps \t and \n
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _SPEAKER = re.compile(r"^[^\n:]{1,40}:\n")
+_TRAILING_PUNCTUATION = re.compile(r"[\s.!?,;:…]+$")
+
+#: Share of training contexts that lose their trailing punctuation (see ``loosen_contexts``).
+LOOSE_CONTEXT_FRACTION = 0.5
 
 
 class CorpusError(ShitpostBotError):
@@ -121,6 +125,25 @@ def _parse_text(content: str, dialogue: bool) -> list[Record]:
     turns = [_SPEAKER.sub("", b, count=1).strip() for b in blocks]
     turns = [t for t in turns if t]
     return [Record(t, turns[i - 1] if i else None) for i, t in enumerate(turns)]
+
+
+def loosen_contexts(records: list[Record], seed: int) -> list[Record]:
+    """Strip the trailing punctuation from a seeded half of the contexts (training text only).
+
+    Why: chat messages that mention the bot ("hey what's up") rarely end in punctuation, while
+    the contexts of a play or a tidy corpus nearly always do. A model that never saw a context
+    end mid-sentence treats the separator as a mere pause and continues the user's word
+    ("'s the grave!"). Half the contexts ending abruptly teaches it that the owner's text
+    always starts afresh after the separator. Validation text is left as written.
+    """
+    rng = random.Random(f"loosen-{seed}")
+    out = []
+    for record in records:
+        if record.context and rng.random() < LOOSE_CONTEXT_FRACTION:
+            loose = _TRAILING_PUNCTUATION.sub("", record.context)
+            record = Record(record.text, loose or record.context)
+        out.append(record)
+    return out
 
 
 def split_records(

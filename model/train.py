@@ -26,7 +26,7 @@ from tqdm import tqdm
 from model import checkpoint
 from model.checkpoint import CheckpointError
 from model.copyguard import DEFAULT_MIN_COPY, CopyGuard
-from model.corpus import CorpusError, read_corpus, render, split_records
+from model.corpus import CorpusError, loosen_contexts, read_corpus, render, split_records
 from model.network import CharGRU, ModelConfig
 from model.vocab import Vocab
 from model.windows import WindowStream, evaluate
@@ -320,7 +320,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if resume is not None and resume.facts.get("corpus_sha256") != facts.sha256:
         raise CorpusError(f"{args.corpus}: not the corpus {out} was trained on (hash differs)")
     train_records, val_records = split_records(records, data_opts["val_fraction"], s.seed)
-    train_text, val_text = render(train_records), render(val_records)
+    train_text = render(loosen_contexts(train_records, s.seed))
+    val_text = render(val_records)
     vocab = resume.vocab if resume is not None else Vocab.build([train_text],
                                                                  data_opts["min_char_count"])
     train_ids = torch.tensor(vocab.encode(train_text), dtype=torch.long)
