@@ -176,7 +176,8 @@ def _ingest(paths: list[Path], output: Path, options: Options) -> Summary:
         ):
             summary.notes.append(
                 "Messenger chats reach into 2024 but no end-to-end-encrypted chat download was "
-                "given: chats encrypted since then are missing (see docs/README-ingest.md)"
+                "given: chats encrypted since then are missing "
+                "(README: 'End-to-end encrypted chats')"
             )
         if threads and not threads_with_owner and summary.owner:
             summary.notes.append(

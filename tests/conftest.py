@@ -16,5 +16,5 @@ from tests.paths import SHARED_DATA
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
-        pytest.fail(f"shared test data not found at {SHARED_DATA} (expected ../shared beside the project)")
+        pytest.fail(f"shared test data not found at {SHARED_DATA} (../shared beside the project)")
     return SHARED_DATA
