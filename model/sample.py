@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,12 +40,28 @@ class SamplingSettings:
     stop_at_end: bool = True  # False: never end a record, always write max_chars (benchmarks)
 
     def __post_init__(self) -> None:
-        if not self.temperature > 0:
-            raise ValueError("temperature must be > 0")
-        if not 0 < self.top_p <= 1:
-            raise ValueError("top_p must be in (0, 1]")
-        if self.top_k < 0 or self.max_chars < 1 or self.n_candidates < 1:
-            raise ValueError("top_k must be >= 0, max_chars and n_candidates >= 1")
+        for name in LIMITS:
+            problem = invalid_setting(name, getattr(self, name))
+            if problem:
+                raise ValueError(f"{name} {problem}")
+
+
+# Each checked setting: the test and the allowed range, said the same way in the API and the CLI.
+LIMITS: dict[str, tuple[Callable[[float], bool], str]] = {
+    "temperature": (lambda v: v > 0, "must be greater than 0"),
+    "top_p": (lambda v: 0 < v <= 1, "must be greater than 0 and at most 1"),
+    "top_k": (lambda v: v >= 0, "must be 0 (off) or more"),
+    "max_chars": (lambda v: v >= 1, "must be at least 1"),
+    "n_candidates": (lambda v: v >= 1, "must be at least 1"),
+    "repeat_ngram": (lambda v: v >= 1, "must be at least 1"),
+    "max_repeats": (lambda v: v >= 1, "must be at least 1"),
+}
+
+
+def invalid_setting(name: str, value: float) -> str | None:
+    """What is wrong with ``value`` for the sampling setting ``name`` ("must be ..."), or None."""
+    ok, allowed = LIMITS[name]
+    return None if ok(value) else f"{allowed} (got {value:g})"
 
 
 @dataclass(frozen=True)
@@ -213,6 +229,11 @@ def _info(ckpt: Checkpoint, model: CharGRU) -> ModelInfo:
     )
 
 
+# command-line flag -> the SamplingSettings field it sets (and is checked as)
+FLAGS = {"--temperature": "temperature", "--top-k": "top_k", "--top-p": "top_p",
+         "--max-chars": "max_chars", "--candidates": "n_candidates"}
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="shitpostbot sample", description="Print text sampled from a checkpoint."
@@ -221,12 +242,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("checkpoint", type=Path)
     parser.add_argument("-p", "--prompt", action="append", default=[],
                         help="reply to this message (repeatable); without it, write posts")
-    parser.add_argument("-n", "--num", type=int, default=3, help="posts to write (post mode)")
-    parser.add_argument("-t", "--temperature", type=float, default=d.temperature)
-    parser.add_argument("--top-k", type=int, default=d.top_k)
-    parser.add_argument("--top-p", type=float, default=d.top_p)
-    parser.add_argument("--max-chars", type=int, default=d.max_chars)
-    parser.add_argument("--candidates", type=int, default=d.n_candidates)
+    parser.add_argument("-n", "--num", type=int, default=3,
+                        help="posts to write (post mode; at least 1, default %(default)s)")
+    parser.add_argument("-t", "--temperature", type=float, default=d.temperature,
+                        help="> 0; lower is safer, higher is wilder (default %(default)s)")
+    parser.add_argument("--top-k", type=int, default=d.top_k,
+                        help="keep the k likeliest characters; 0 = off (default %(default)s)")
+    parser.add_argument("--top-p", type=float, default=d.top_p,
+                        help="keep the likeliest characters holding this much probability, "
+                        "in (0, 1] (default %(default)s)")
+    parser.add_argument("--max-chars", type=int, default=d.max_chars,
+                        help="longest text, at least 1 (default %(default)s)")
+    parser.add_argument("--candidates", type=int, default=d.n_candidates,
+                        help="candidates written per text, the guards pick one; at least 1 "
+                        "(default %(default)s)")
     parser.add_argument("--no-copy-guard", action="store_true",
                         help="allow verbatim runs of training text (never for a public bot)")
     parser.add_argument("--seed", type=int, default=None)
@@ -237,16 +266,19 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    try:
-        settings = SamplingSettings(
-            temperature=args.temperature, top_k=args.top_k, top_p=args.top_p,
-            max_chars=args.max_chars, n_candidates=args.candidates,
-            copy_guard=not args.no_copy_guard,
-        )
-    except ValueError as exc:
-        parser.error(str(exc))
+    if args.num < 1:
+        parser.error(f"-n/--num must be at least 1 (got {args.num})")
+    for flag, name in FLAGS.items():
+        problem = invalid_setting(name, getattr(args, flag.lstrip("-").replace("-", "_")))
+        if problem:
+            parser.error(f"{flag} {problem}")
+    settings = SamplingSettings(
+        temperature=args.temperature, top_k=args.top_k, top_p=args.top_p,
+        max_chars=args.max_chars, n_candidates=args.candidates,
+        copy_guard=not args.no_copy_guard,
+    )
     gen = Generator.load(args.checkpoint, device=args.device)
-    prompts: list[str | None] = list(args.prompt) or [None] * max(1, args.num)
+    prompts: list[str | None] = list(args.prompt) or [None] * args.num
     for prompt, text in zip(prompts, gen.generate(prompts, settings, seed=args.seed), strict=True):
         if prompt is not None:
             print(f"> {prompt}")

@@ -83,10 +83,37 @@ def test_top_k_and_top_p_truncate() -> None:
     assert (everything > 0).all()
 
 
-def test_settings_are_validated() -> None:
-    for bad in ({"temperature": 0}, {"top_p": 0}, {"n_candidates": 0}, {"max_chars": 0}):
-        with pytest.raises(ValueError):
-            SamplingSettings(**bad)
+def test_settings_are_validated_one_precise_message_each() -> None:
+    for name, value, message in [
+        ("temperature", 0, "temperature must be greater than 0 (got 0)"),
+        ("top_p", 0, "top_p must be greater than 0 and at most 1 (got 0)"),
+        ("top_p", 1.5, "top_p must be greater than 0 and at most 1 (got 1.5)"),
+        ("top_k", -1, "top_k must be 0 (off) or more (got -1)"),
+        ("max_chars", 0, "max_chars must be at least 1 (got 0)"),
+        ("n_candidates", 0, "n_candidates must be at least 1 (got 0)"),
+        ("repeat_ngram", 0, "repeat_ngram must be at least 1 (got 0)"),
+        ("max_repeats", 0, "max_repeats must be at least 1 (got 0)"),
+    ]:
+        with pytest.raises(ValueError) as bad:
+            SamplingSettings(**{name: value})
+        assert str(bad.value) == message
+
+
+@pytest.mark.parametrize(("flags", "message"), [
+    (["--max-chars", "0"], "--max-chars must be at least 1 (got 0)"),
+    (["--candidates", "0"], "--candidates must be at least 1 (got 0)"),
+    (["--top-k", "-2"], "--top-k must be 0 (off) or more (got -2)"),
+    (["--top-p", "0"], "--top-p must be greater than 0 and at most 1 (got 0)"),
+    (["-t", "0"], "--temperature must be greater than 0 (got 0)"),
+    (["-n", "0"], "-n/--num must be at least 1 (got 0)"),
+])
+def test_sample_command_names_the_bad_flag(
+    flags: list[str], message: str, capsys: pytest.CaptureFixture
+) -> None:
+    with pytest.raises(SystemExit) as bad:
+        sample_main(["missing.pt", *flags])  # checked before the checkpoint is opened
+    err = capsys.readouterr().err.strip().splitlines()
+    assert bad.value.code == 2 and err[-1] == f"shitpostbot sample: error: {message}"
 
 
 def test_sample_command_prints_replies(tiny_ckpt: Path, capsys: pytest.CaptureFixture) -> None:
