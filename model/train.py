@@ -68,6 +68,7 @@ class TrainState:
     step_seconds: float = 0.0  # time spent in training steps (elapsed minus evaluation)
     evals_done: int = 0
     best_val: float | None = None
+    best_step: int | None = None  # the step that scored best_val (None in older checkpoints)
     evals_since_best: int = 0
     train_loss: float | None = None
     hidden: torch.Tensor | None = None  # carried across windows, so a resume is exact
@@ -153,10 +154,8 @@ def fit(
         p += [state.elapsed / budget] if budget else []
         return max(p)
 
-    bar_total = s.steps if s.steps else int(budget or 0)
-    bar = tqdm(total=bar_total, unit="step" if s.steps else "s", disable=quiet, leave=False,
-               dynamic_ncols=True, file=sys.stderr)
-    bar.n = state.step if s.steps else int(state.elapsed)
+    bar = progress_bar(s, state, disable=quiet)
+    last_val: float | None = None
     hidden = state.hidden.to(device) if state.hidden is not None else None
     stopped = "budget"
     t_last = time.perf_counter()
@@ -195,19 +194,16 @@ def fit(
             rate = chars_window / max(time_window, 1e-9)
             if time_window > 30:
                 chars_window, time_window = 0, 0.0
-            bar.n = state.step if s.steps else min(bar_total, int(state.elapsed))
-            bar.set_postfix(loss=f"{state.train_loss:.3f}", val=_fmt(state.best_val),
-                            chars_s=f"{rate:,.0f}", refresh=False)
-            bar.update(0)
+            show_progress(bar, s, state, last_val, rate)
             # evaluate each time progress crosses a multiple of 1/evals, and at the end
             now_p = progress()
             due = now_p >= 1.0 or math.floor(now_p * s.evals) > math.floor(before * s.evals)
             if due:
-                val = evaluate(model, val_ids, device, s.eval_streams)
+                val = last_val = evaluate(model, val_ids, device, s.eval_streams)
                 state.evals_done += 1
                 improved = state.best_val is None or val < state.best_val
                 if improved:
-                    state.best_val, state.evals_since_best = val, 0
+                    state.best_val, state.best_step, state.evals_since_best = val, state.step, 0
                     best = {k: v.detach().clone() for k, v in model.state_dict().items()}
                 else:
                     state.evals_since_best += 1
@@ -239,6 +235,73 @@ def _fmt(value: float | None) -> str:
     return "-" if value is None else f"{value:.3f}"
 
 
+def progress_bar(s: TrainSettings, state: TrainState, *, disable: bool = False,
+                 file: Any = None) -> tqdm:
+    """Steps done of ``--steps``, or seconds trained of ``--minutes``; chars/s in the postfix.
+
+    A time budget gets its own format: tqdm's rate would be "seconds per second", meaningless.
+    """
+    common = {"disable": disable, "leave": False, "dynamic_ncols": True,
+              "file": file if file is not None else sys.stderr}
+    if s.steps:
+        return tqdm(total=s.steps, initial=state.step, unit="step", **common)
+    total = round((s.minutes or 0) * 60)
+    return tqdm(total=total, initial=min(total, int(state.elapsed)),
+                bar_format="{l_bar}{bar}| {n:.0f}/{total:.0f} s trained [{elapsed}{postfix}]",
+                **common)
+
+
+def show_progress(bar: tqdm, s: TrainSettings, state: TrainState, val: float | None,
+                  rate: float) -> None:
+    """Move the bar to where ``state`` is; postfix: smoothed loss, last and best validation."""
+    bar.n = state.step if s.steps else min(bar.total, int(state.elapsed))
+    postfix = {} if s.steps else {"step": state.step}
+    postfix.update({"loss": _fmt(state.train_loss), "val": _fmt(val),
+                    "best": _fmt(state.best_val), "chars/s": f"{rate:,.0f}"})
+    bar.set_postfix(postfix, refresh=False)
+    bar.update(0)
+
+
+def eval_line(step: int, val: float, improved: bool, best_val: float | None,
+              best_step: int | None) -> str:
+    """One evaluation for the log: this validation loss, and the best so far if it was not."""
+    if improved or best_val is None:
+        return f"step {step}: val {val:.3f} (new best)"
+    where = f" @ step {best_step}" if best_step is not None else ""
+    return f"step {step}: val {val:.3f} (best {best_val:.3f}{where})"
+
+
+SMALL_CORPUS_CHARS = 20_000
+
+
+def small_corpus_warning(corpus: Path, train_chars: int) -> str | None:
+    """One line when the training text is too small to learn much from, else None."""
+    if train_chars >= SMALL_CORPUS_CHARS:
+        return None
+    return (f"warning: {corpus}: only {train_chars:,} characters of training text; expect a model "
+            "that mostly copies or babbles (a few hundred KB of text is a good start)")
+
+
+def budget_spent(out: Path, s: TrainSettings, state: TrainState, flag_given: bool) -> str | None:
+    """Why a resumed run has nothing left to do (its total budget is reached), or None.
+
+    With ``--resume``, ``--steps`` and ``--minutes`` are totals for the whole run, so the
+    learning-rate schedule and a resumed interrupted run stay exactly as if never stopped.
+    """
+    if s.steps is not None and state.step >= s.steps:
+        have, flag, unit = f"{state.step}", "--steps", "steps"
+    elif s.minutes is not None and state.elapsed >= s.minutes * 60:
+        have = f"{math.ceil(state.elapsed / 6) / 10:.1f}"
+        flag, unit = "--minutes", "minutes of training"
+    else:
+        return None
+    if flag_given:
+        return (f"{out} already has {have} {unit}; with --resume {flag} is the total for the "
+                f"whole run: ask for more than {have}")
+    return (f"{out} already has {have} {unit}, its whole budget; to train on, give {flag} "
+            f"(more than {have}) or the other budget flag: with --resume they are totals")
+
+
 # ----------------------------------------------------------------------------- command line
 
 
@@ -252,9 +315,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("corpus", type=Path)
     p.add_argument("-o", "--output", type=Path, required=True, help="checkpoint to write (.pt)")
     budget = p.add_mutually_exclusive_group()
-    budget.add_argument("--minutes", type=float, help="wall-clock budget (default 10)")
-    budget.add_argument("--steps", type=int, help="optimizer steps instead of a time budget")
-    p.add_argument("--resume", action="store_true", help="continue the run saved in --output")
+    budget.add_argument("--minutes", type=float,
+                        help="wall-clock budget (default 10); with --resume, the total for the "
+                        "whole run, time already trained included")
+    budget.add_argument("--steps", type=int,
+                        help="optimizer steps instead of a time budget; with --resume, the total "
+                        "for the whole run (already 200 and --steps 300 = 100 more)")
+    p.add_argument("--resume", action="store_true",
+                   help="continue the run saved in --output; --steps/--minutes are totals "
+                   "(default: the saved run's own budget)")
     p.add_argument("--embed", type=int, default=d.embed)
     p.add_argument("--hidden", type=int, default=d.hidden)
     p.add_argument("--layers", type=int, default=d.layers)
@@ -281,7 +350,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--threads", type=int, default=0, help="CPU threads (0 = PyTorch default)")
     p.add_argument("--device", default="auto", help="auto (CUDA, MPS, CPU), or a torch device")
     p.add_argument("--no-amp", action="store_true", help="no mixed precision on CUDA")
-    p.add_argument("--quiet", action="store_true", help="no progress bar or samples")
+    p.add_argument("-q", "--quiet", action="store_true",
+                   help="no progress bar, evaluation lines or samples (warnings still show)")
     return p
 
 
@@ -319,6 +389,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     records, facts = read_corpus(args.corpus, dialogue=data_opts["dialogue"])
     if resume is not None and resume.facts.get("corpus_sha256") != facts.sha256:
         raise CorpusError(f"{args.corpus}: not the corpus {out} was trained on (hash differs)")
+    if resume is not None:
+        spent = budget_spent(out, s, TrainState(**resume.resume["state"]),
+                             flag_given=args.steps is not None or args.minutes is not None)
+        if spent:
+            raise CheckpointError(spent)
     train_records, val_records = split_records(records, data_opts["val_fraction"], s.seed)
     train_text = render(loosen_contexts(train_records, s.seed))
     val_text = render(val_records)
@@ -327,6 +402,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     train_ids = torch.tensor(vocab.encode(train_text), dtype=torch.long)
     val_ids = torch.tensor(vocab.encode(val_text), dtype=torch.long)
     s.batch_size, s.seq_len = _fit_windows(args.corpus, len(train_ids), s.batch_size, s.seq_len)
+    warning = small_corpus_warning(args.corpus, len(train_ids))
+    if warning:
+        print(warning, file=sys.stderr)
     guard = resume.guard if resume is not None else CopyGuard.build(
         [t for r in records for t in (r.text, r.context or "")], data_opts["copy_guard"]
     )
@@ -364,6 +442,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "train_seconds": round(st.elapsed, 1), "device": str(device),
             "settings": asdict(s),
         }
+        latest = st.history[-1] if st.history else None  # None: saved on Ctrl-C, no evaluation
         if st.history:
             with metrics_path.open("a", encoding="utf-8") as handle:
                 handle.writelines(json.dumps(row) + "\n" for row in st.history)
@@ -378,14 +457,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             out, config=config, vocab=vocab, guard=guard, facts=run_facts, resume=resume_state,
             weights={k: v.detach().to("cpu", dtype) for k, v in best_weights.items()},
         )
-        if not args.quiet and st.best_val is not None:
+        if not args.quiet and latest is not None:
             from model.sample import Generator, SamplingSettings
 
             sample = Generator(model, vocab).sample_raw(
                 [None], SamplingSettings(max_chars=200, n_candidates=1), seed=st.step
             )[0][0][0]
             model.train()
-            say(f"step {st.step}: val {st.best_val:.4f} (best) | {sample!r}")
+            line = eval_line(st.step, latest["val_loss"], latest["best"], st.best_val,
+                             st.best_step)
+            say(f"{line} | {sample!r}")
 
     result = fit(model, train_ids, val_ids, s, device, state=state, optimizer_state=opt_state,
                  best_weights=best, on_eval=save, quiet=args.quiet)

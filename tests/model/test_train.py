@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -112,3 +114,106 @@ def test_help_and_bad_options_exit_through_argparse(capsys: pytest.CaptureFixtur
     with pytest.raises(SystemExit) as bad:
         train.main(["x.txt", "-o", "y.pt", "--steps", "0"])
     assert bad.value.code == 2 and "must be positive" in capsys.readouterr().err
+
+
+def test_eval_line_shows_the_current_loss_and_the_best() -> None:
+    assert train.eval_line(40, 5.8846, True, 5.8846, 40) == "step 40: val 5.885 (new best)"
+    worse = train.eval_line(160, 7.3031, False, 5.8846, 40)
+    assert worse == "step 160: val 7.303 (best 5.885 @ step 40)"
+    # a checkpoint from before best_step was recorded: the best without its step
+    assert train.eval_line(8, 3.0, False, 2.5, None) == "step 8: val 3.000 (best 2.500)"
+
+
+def test_progress_lines_report_rising_validation(
+    shakespeare_slice: Path, tmp_path: Path, monkeypatch, capsys: pytest.CaptureFixture
+) -> None:
+    """Validation scripted to rise after the first evaluation: each line shows its own value."""
+    losses = iter([5.0, 6.0, 7.0, 8.0])
+    monkeypatch.setattr(train, "evaluate", lambda *a, **kw: next(losses))
+    quiet_free = [a for a in TINY if a != "--quiet"]
+    out = tmp_path / "rise.pt"
+    assert train.main([str(shakespeare_slice), "-o", str(out), "--steps", "8", "--evals", "4",
+                       "--patience", "9", *quiet_free]) == 0
+    lines = [line.split(" | ")[0] for line in capsys.readouterr().err.splitlines()
+             if line.startswith("step ")]
+    assert lines == ["step 2: val 5.000 (new best)", "step 4: val 6.000 (best 5.000 @ step 2)",
+                     "step 6: val 7.000 (best 5.000 @ step 2)",
+                     "step 8: val 8.000 (best 5.000 @ step 2)"]
+    assert checkpoint.load(out).resume["state"]["best_step"] == 2
+
+
+def test_time_bar_counts_seconds_trained_not_seconds_per_second() -> None:
+    s = train.TrainSettings(minutes=10)
+    state = train.TrainState(step=203, elapsed=123.4, train_loss=2.5, best_val=2.25)
+    sink = io.StringIO()
+    bar = train.progress_bar(s, state, file=sink)
+    train.show_progress(bar, s, state, 2.75, 9600.0)
+    bar.refresh()
+    text = sink.getvalue()
+    bar.close()
+    assert "123/600 s trained" in text and not re.search(r"[?\d]s/s", text)
+    assert "step=203" in text and "val=2.750" in text and "best=2.250" in text
+    assert "chars/s=9,600" in text
+    steps = train.TrainSettings(steps=30)
+    sink = io.StringIO()
+    bar = train.progress_bar(steps, train.TrainState(step=12), file=sink)
+    bar.refresh()
+    text = sink.getvalue()
+    bar.close()
+    assert "12/30" in text and not re.search(r"[?\d]s/s", text)
+
+
+def test_small_corpus_warns_on_one_line_even_when_quiet(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    assert train.small_corpus_warning(Path("big.txt"), train.SMALL_CORPUS_CHARS) is None
+    small = tmp_path / "small.txt"
+    small.write_text("\n\n".join(f"short post number {i}" for i in range(12)))
+    assert train.main([str(small), "-o", str(tmp_path / "s.pt"), "--steps", "2", *TINY]) == 0
+    warnings = [line for line in capsys.readouterr().err.splitlines() if "warning" in line]
+    assert len(warnings) == 1
+    assert warnings[0].startswith(f"warning: {small}: only ")
+    assert "characters of training text; expect a model that mostly copies" in warnings[0]
+
+
+def test_short_quiet_flag(shakespeare_slice: Path, tmp_path: Path,
+                          capsys: pytest.CaptureFixture) -> None:
+    args = [a for a in TINY if a != "--quiet"]
+    assert train.main([str(shakespeare_slice), "-o", str(tmp_path / "q.pt"), "--steps", "4",
+                       "--evals", "1", *args, "-q"]) == 0
+    assert capsys.readouterr().err == ""  # no progress lines, no samples, no warning
+
+
+def test_resume_budget_is_a_total_and_a_reached_one_says_so(
+    shakespeare_slice: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    out = tmp_path / "done.pt"
+    assert train.main([str(shakespeare_slice), "-o", str(out), "--steps", "6", "--evals", "1",
+                       *TINY]) == 0
+    before = out.read_bytes()
+    resume = [str(shakespeare_slice), "-o", str(out), "--resume", "--quiet"]
+    with pytest.raises(checkpoint.CheckpointError) as asked:
+        train.main([*resume, "--steps", "4"])
+    assert str(asked.value) == (f"{out} already has 6 steps; with --resume --steps is the total "
+                                "for the whole run: ask for more than 6")
+    with pytest.raises(checkpoint.CheckpointError, match="already has 6 steps, its whole budget"):
+        train.main(resume)
+    assert out.read_bytes() == before  # nothing trained, nothing rewritten
+    assert train.main([*resume, "--steps", "8"]) == 0
+    assert checkpoint.load(out).resume["state"]["step"] == 8  # 8 in all: 2 more
+
+
+def test_budget_spent_in_minutes() -> None:
+    s = train.TrainSettings(minutes=10)
+    assert train.budget_spent(Path("me.pt"), s, train.TrainState(elapsed=599), True) is None
+    message = train.budget_spent(Path("me.pt"), s, train.TrainState(elapsed=612), True)
+    assert message == ("me.pt already has 10.2 minutes of training; with --resume --minutes is "
+                       "the total for the whole run: ask for more than 10.2")
+
+
+def test_help_says_resume_budgets_are_totals(capsys: pytest.CaptureFixture) -> None:
+    with pytest.raises(SystemExit):
+        train.main(["--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "with --resume, the total for the whole run" in text
+    assert "-q, --quiet" in text
