@@ -12,6 +12,17 @@
 ``running_bot`` starts ``bot.start()`` as a task, waits for ``on_ready``, records every log
 line of the ``discord`` and ``bot`` loggers (so a test can assert that no heartbeat was blocked
 and the token never appeared), and closes everything on exit.
+
+No test depends on the wall clock. The bot gets a scheduler that is started *paused*
+(``paused_scheduler``): APScheduler keeps the real cron trigger and computes the job's real next
+run time, but never runs a job by itself, so a test that happens to run at the configured post
+time (18:00 UTC by default) cannot get a surprise daily post. Jobs run only inside
+``RunningBot.run_scheduled_job``, which makes the job due, resumes the scheduler until that one
+run has finished, and pauses it again. The bot's ``clock`` (the time the job records and compares
+against the last post) is a ``FixedClock``, so "the same slot" means the same slot however long a
+test takes. Why pause the real scheduler instead of replacing it with a fake: the schedule tests
+keep exercising the real APScheduler job (coalescing, ``max_instances``, the job id that a
+reconnect must not duplicate), and the bot code stays unchanged.
 """
 
 from __future__ import annotations
@@ -24,11 +35,13 @@ import threading
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from bot.bot import ShitpostBot
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.bot import ShitpostBot, make_scheduler
 from bot.config import BotConfig
 from bot.modelapi import build_service
 from bot.service import ModelService
@@ -59,6 +72,32 @@ def real_service(config: BotConfig, seed: int = 1) -> ModelService:
 
 
 SMOKE = "smoke"
+
+#: The time the bot's clock shows in tests: a fixed instant, nowhere near the 18:00 default slot.
+TEST_NOW = datetime(2025, 5, 4, 12, 0, 0, tzinfo=timezone.utc)
+
+
+@dataclass
+class FixedClock:
+    """A clock that only moves when a test moves it (``advance``)."""
+
+    now: datetime = TEST_NOW
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta) -> None:
+        self.now += delta
+
+
+def paused_scheduler(config: BotConfig) -> AsyncIOScheduler:
+    """The production scheduler, started paused: jobs exist and get next run times, none runs.
+
+    Must be called with the event loop running (APScheduler binds to it on ``start``).
+    """
+    sched = make_scheduler(config)
+    sched.start(paused=True)
+    return sched
 
 
 @dataclass
@@ -144,8 +183,13 @@ class RunningBot:
             await asyncio.wait_for(self.ready.wait_for(lambda: self.bot.ready_count >= n), timeout)
 
     async def run_scheduled_job(self, timeout: float = 30.0) -> None:
-        """Make the daily-post job due now and wait until APScheduler has run it once."""
+        """Make the daily-post job due now, let the paused scheduler run it once, pause again.
+
+        With a scheduler that was not started paused (a test passing its own), this still makes
+        the job due and waits for one run, but then the wall clock can also trigger it.
+        """
         from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
+        from apscheduler.schedulers.base import STATE_PAUSED
 
         loop = asyncio.get_running_loop()
         done = asyncio.Event()
@@ -154,12 +198,18 @@ class RunningBot:
             loop.call_soon_threadsafe(done.set)
 
         sched = self.bot.scheduler
+        was_paused = sched.state == STATE_PAUSED
         sched.add_listener(listener, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
         try:
             sched.get_job("daily-post").modify(next_run_time=datetime.now(timezone.utc))
-            sched.wakeup()
+            if was_paused:
+                sched.resume()  # runs the due job; the next run is the next cron time
+            else:
+                sched.wakeup()
             await asyncio.wait_for(done.wait(), timeout)
         finally:
+            if was_paused:
+                sched.pause()
             sched.remove_listener(listener)
 
 
@@ -188,8 +238,15 @@ async def running_bot(
     ready_timeout: float = 30.0,
     **bot_kwargs: Any,
 ) -> AsyncIterator[RunningBot]:
-    """Start the real bot against ``fake`` and wait for ``on_ready``; close it on exit."""
+    """Start the real bot against ``fake`` and wait for ``on_ready``; close it on exit.
+
+    Unless the test passes its own, the bot gets a paused scheduler and a ``FixedClock`` (see the
+    module docstring): scheduled posts happen only in ``run_scheduled_job``.
+    """
     bot_kwargs.setdefault("guild_ready_timeout", 0.1)
+    bot_kwargs.setdefault("clock", FixedClock())
+    if "scheduler" not in bot_kwargs:
+        bot_kwargs["scheduler"] = paused_scheduler(config)
     async with recording_logs() as logs:
         bot = ShitpostBot(config, service, **bot_kwargs)
         ready = asyncio.Condition()

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
+
+from apscheduler.schedulers.base import STATE_PAUSED
 
 from tests.bot.fake_discord import (
     CHANNEL_2_ID,
@@ -12,7 +15,13 @@ from tests.bot.fake_discord import (
     MISSING_CHANNEL_ID,
     FakeDiscord,
 )
-from tests.bot.harness import ScriptedGenerator, make_config, running_bot, stand_in_service
+from tests.bot.harness import (
+    FixedClock,
+    ScriptedGenerator,
+    make_config,
+    running_bot,
+    stand_in_service,
+)
 
 
 async def test_scheduled_post_fires_once_per_slot(
@@ -78,3 +87,41 @@ async def test_reconnect_fires_on_ready_twice_but_one_scheduler(
         assert [j.id for j in run.bot.scheduler.get_jobs()] == ["daily-post"]
         await run.run_scheduled_job()
         assert len(fake_discord.messages()) == 2  # one per channel, not two
+
+
+async def test_daily_job_never_fires_on_its_own_in_tests(
+    fake_discord: FakeDiscord, tmp_path: Path
+) -> None:
+    """Even when the wall clock reaches the post time, the harness's job waits for the test.
+
+    Simulates a test run at exactly 18:00: the job is due now, yet the only message is the
+    mention reply, and the scheduler stays paused before and after ``run_scheduled_job``.
+    """
+    config = make_config(tmp_path)
+    async with running_bot(fake_discord, config, stand_in_service(ScriptedGenerator())) as run:
+        sched = run.bot.scheduler
+        assert sched.state == STATE_PAUSED
+        sched.get_job("daily-post").modify(next_run_time=datetime.now(timezone.utc))
+        sched.wakeup()
+        await fake_discord.send_mention("hello")
+        reply = await fake_discord.wait_for_request("POST", r"/channels/\d+/messages")
+        assert reply.body["content"] == "you said: hello"
+        assert len(fake_discord.messages()) == 1
+        await run.run_scheduled_job()
+        assert len(fake_discord.messages()) == 3  # the reply + one post per channel
+        assert sched.state == STATE_PAUSED
+
+
+async def test_next_slot_posts_again(fake_discord: FakeDiscord, tmp_path: Path) -> None:
+    """One post per slot: the same slot twice posts once, the next day's slot posts again."""
+    config = make_config(tmp_path)
+    clock = FixedClock()
+    service = stand_in_service(ScriptedGenerator())
+    async with running_bot(fake_discord, config, service, clock=clock) as run:
+        await run.run_scheduled_job()
+        await run.run_scheduled_job()
+        assert len(fake_discord.messages()) == 2
+        clock.advance(timedelta(days=1))
+        await run.run_scheduled_job()
+        assert len(fake_discord.messages()) == 4
+    assert not service.worker_alive  # the bot's close() waited for the model worker
