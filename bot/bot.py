@@ -8,6 +8,7 @@ after every reconnect and must not start anything.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable
@@ -95,6 +96,9 @@ class ShitpostBot(commands.Bot):
     ) -> None:
         if config.owner_ids:
             options.setdefault("owner_ids", set(config.owner_ids))
+        # A text-only bot: no "PyNaCl/davey is not installed, voice will NOT be supported".
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
         super().__init__(
             command_prefix=commands.when_mentioned,  # unused: no prefix commands (see on_message)
             intents=bot_intents(),
@@ -152,5 +156,6 @@ class ShitpostBot(commands.Bot):
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         if self.service is not None:
-            self.service.close()
+            # waits for the model worker without blocking the loop (heartbeats, other cleanup)
+            await asyncio.to_thread(self.service.close)
         await super().close()

@@ -216,7 +216,28 @@ class ModelService:
             return contextlib.nullcontext()
         return torch.inference_mode()
 
-    def close(self) -> None:
-        """Stop the worker after the batch in progress; pending callers get their futures' fate."""
-        if self._thread is not None and self._thread.is_alive():
+    @property
+    def worker_alive(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def close(self, timeout: float | None = 30.0) -> bool:
+        """Stop the worker after the batch in progress and wait up to ``timeout`` s for it.
+
+        Blocking on purpose: the worker runs torch, and an interpreter that exits while a daemon
+        thread is inside torch can abort (``terminate called without an active exception``).
+        Command-line paths call this directly; the bot's async ``close`` runs it in a thread so
+        the event loop keeps going. Returns True when no worker is left running. Safe to call
+        more than once.
+        """
+        thread = self._thread
+        if thread is None or not thread.is_alive():
+            return True
+        if thread is threading.current_thread():  # called from a generation: can't join itself
             self._jobs.put(None)
+            return False
+        self._jobs.put(None)
+        thread.join(timeout)
+        if thread.is_alive():
+            log.warning("model worker still busy after %s s; not waiting any longer", timeout)
+            return False
+        return True

@@ -111,3 +111,31 @@ async def test_generator_error_reaches_caller() -> None:
         await service.generate("x")
     assert await asyncio.wait_for(asyncio.shield(asyncio.sleep(0, "alive")), 1) == "alive"
     service.close()
+
+
+async def test_close_waits_for_the_worker() -> None:
+    """close() returns only once the worker thread has finished (no torch left running at exit)."""
+    gen = Gate()
+    service = stand_in_service(gen)
+    await service.load(Path("x.pt"))
+    running = asyncio.create_task(service.generate("a"))
+    await asyncio.to_thread(gen.entered.wait, 10)
+    assert service.worker_alive
+    gen.release.set()
+    assert await asyncio.to_thread(service.close, 10) is True
+    assert not service.worker_alive
+    assert await running == "you said: a"  # the batch in progress was finished, not dropped
+    assert service.close() is True  # idempotent
+
+
+async def test_close_gives_up_after_timeout() -> None:
+    """A worker stuck in a generation does not hang shutdown forever: close() reports False."""
+    gen = Gate()
+    service = stand_in_service(gen)
+    await service.load(Path("x.pt"))
+    running = asyncio.create_task(service.generate("a"))
+    await asyncio.to_thread(gen.entered.wait, 10)
+    assert await asyncio.to_thread(service.close, 0.01) is False  # blocked until released
+    gen.release.set()
+    assert await running == "you said: a"
+    assert await asyncio.to_thread(service.close, 10) is True
