@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
@@ -15,16 +16,19 @@ from pathlib import Path
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.cogs.admin import describe_model
-from bot.config import BotConfig, load_config
+from bot.config import BotConfig, load_config, resolve_env_file
 from bot.modelapi import build_service
+from bot.state import check_state_dir
 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="shitpostbot check",
-        description="Validate .env, the checkpoint and the schedule; print what 'run' would do.",
+        description="Validate .env, the checkpoint, the state folder and the schedule; print what "
+        "'run' would do. Unknown SHITPOSTBOT_* settings (typos) are reported as warnings on "
+        "stderr; a missing --env-file is an error.",
     )
-    p.add_argument("--env-file", type=Path, default=Path(".env"))
+    p.add_argument("--env-file", type=Path, help="settings file (default: ./.env, if it exists)")
     p.add_argument("--skip-model", action="store_true", help="do not load the checkpoint")
     return p
 
@@ -76,13 +80,16 @@ async def _load_model(config: BotConfig) -> str:
         info = await service.load(config.checkpoint)
         sample = await service.generate(None)
     finally:
-        service.close()
+        await asyncio.to_thread(service.close)  # wait for the worker: exiting under torch aborts
     return f"{describe_model(info)} from {config.checkpoint}; sample: {sample[:60]!r}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    config = load_config(args.env_file)
+    config = load_config(resolve_env_file(args.env_file))
+    for warning in config.warnings:
+        print(f"shitpostbot check: warning: {warning}", file=sys.stderr)
+    check_state_dir(config.state_dir)
     model_line = (
         "not loaded (--skip-model)" if args.skip_model else asyncio.run(_load_model(config))
     )

@@ -7,6 +7,7 @@ build a config directly without any environment at all.
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -64,6 +65,8 @@ class BotConfig:
     temperature: float = 0.8
     max_chars: int = 300
     reply_timeout: float = 60.0
+    #: non-fatal problems found while loading (unknown keys); shown by check, logged by run.
+    warnings: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def tzinfo(self) -> ZoneInfo:
@@ -147,6 +150,44 @@ _PARSERS: dict[str, tuple[str, Callable[[str], Any]]] = {
 }
 
 
+PREFIX = "SHITPOSTBOT_"
+KNOWN_KEYS = (*DEFAULTS, "DISCORD_TOKEN")
+
+
+def resolve_env_file(path: Path | None) -> Path:
+    """The ``--env-file`` to read: ``./.env`` when not given (may be absent: settings can all come
+    from the environment); a path given explicitly must exist, else one-line ``ConfigError``."""
+    if path is None:
+        return Path(".env")
+    if not path.is_file():
+        what = "is not a file" if path.exists() else "does not exist"
+        raise ConfigError(f"--env-file {path} {what}")
+    return path
+
+
+def unknown_key_warnings(
+    env_file: Path | None, environ: Mapping[str, str] | None = None
+) -> list[str]:
+    """One line per ``SHITPOSTBOT_*`` key (in ``.env`` or the environment) the bot does not know,
+    with the closest known key when there is one; in ``.env``, also near-misses of other keys
+    (``DISCORD_TOKN``). Misspelled keys would otherwise be silently ignored."""
+    sources: list[tuple[str, Mapping[str, Any]]] = []
+    if env_file is not None and env_file.is_file():
+        sources.append((str(env_file), dotenv_values(env_file)))
+    sources.append(("the environment", os.environ if environ is None else environ))
+    out: list[str] = []
+    for where, values in sources:
+        for key in values:
+            if key in KNOWN_KEYS:
+                continue
+            close = difflib.get_close_matches(key.upper(), KNOWN_KEYS, n=1, cutoff=0.8)
+            if not key.upper().startswith(PREFIX) and not (where != "the environment" and close):
+                continue  # other programs' variables are none of our business
+            hint = f"; did you mean {close[0]}?" if close else ""
+            out.append(f"unknown setting {key} in {where} is ignored{hint}")
+    return out
+
+
 def read_settings(
     env_file: Path | None, environ: Mapping[str, str] | None = None
 ) -> dict[str, str]:
@@ -175,6 +216,10 @@ def load_config(
         errors.append(
             f"DISCORD_TOKEN is not set{where}; copy .env.example to .env and paste your bot token"
         )
+    elif token.lower().startswith("bot "):
+        errors.append(
+            "DISCORD_TOKEN starts with 'Bot ': remove the 'Bot ' prefix and keep only the token"
+        )
     elif token and (any(c.isspace() for c in token) or len(token) < 20):
         errors.append("DISCORD_TOKEN does not look like a bot token (too short or has spaces)")
     values["token"] = token
@@ -186,4 +231,5 @@ def load_config(
             errors.append(f"{key}: {exc}")
     if errors:
         raise ConfigError("\n".join(errors))
+    values["warnings"] = tuple(unknown_key_warnings(env_file, environ))
     return BotConfig(**values)

@@ -21,3 +21,15 @@ class ServiceBusy(Exception):
 
 class ServiceNotReady(Exception):
     """No model is loaded yet (start-up still running, or the first load failed)."""
+
+
+class DiscordUnreachable(ShitpostBotError):
+    """Discord's servers could not be reached (DNS, no network, firewall, TLS) at start-up."""
+
+    exit_code = 1
+
+
+def unreachable(exc: BaseException) -> DiscordUnreachable:
+    """The one-line error for a connection failure during login or connect."""
+    detail = str(exc).strip() or type(exc).__name__
+    return DiscordUnreachable(f"cannot reach Discord ({detail}); check the network")

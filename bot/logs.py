@@ -1,10 +1,17 @@
-"""Logging set-up: discord.py's handler and format for everything, and a filter that redacts the
-token from any record that would contain it (a traceback of a failed request, a debug dump).
+"""Logging set-up: discord.py's format for everything, and a filter that redacts the token from
+any record that would contain it (a traceback of a failed request, a debug dump).
+
+Colours only on a terminal: discord.py's own choice also colours when it merely detects Docker,
+which puts ANSI escape codes into ``docker logs`` files and journald. Here the stream must be a
+TTY and ``NO_COLOR`` unset.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import sys
+from typing import TextIO
 
 import discord
 
@@ -35,9 +42,28 @@ class RedactToken(logging.Filter):
         return True
 
 
-def setup_logging(level: str = "INFO", token: str = "") -> None:
-    """Root logging through discord.py's handler; ``discord.http`` quieter; token redacted."""
-    discord.utils.setup_logging(level=getattr(logging, level), root=True)
+PLAIN_FORMAT = "[{asctime}] [{levelname:<8}] {name}: {message}"  # discord.py's, minus colours
+
+
+def wants_colour(stream: TextIO) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty()) and "NO_COLOR" not in os.environ
+
+
+def setup_logging(level: str = "INFO", token: str = "", stream: TextIO | None = None) -> None:
+    """Root logging to ``stream`` (stderr); plain text unless it is a TTY; token redacted."""
+    stream = sys.stderr if stream is None else stream
+    colour = getattr(discord.utils, "_ColourFormatter", None)
+    if wants_colour(stream) and colour is not None:
+        formatter: logging.Formatter = colour()
+    else:
+        formatter = logging.Formatter(PLAIN_FORMAT, "%Y-%m-%d %H:%M:%S", style="{")
+    discord.utils.setup_logging(
+        handler=logging.StreamHandler(stream),
+        formatter=formatter,
+        level=getattr(logging, level),
+        root=True,
+    )
     logging.getLogger("discord.http").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     for handler in logging.getLogger().handlers:

@@ -17,6 +17,24 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 
+def check_state_dir(path: Path, key: str = "SHITPOSTBOT_STATE_DIR") -> None:
+    """Create ``path`` and write + remove a temp file in it; one-line ``ConfigError`` otherwise.
+
+    Run before the bot connects: an unwritable state folder would otherwise surface only at the
+    first scheduled post, as a failed job and a repeated post after the next restart.
+    """
+    from bot.errors import ConfigError
+
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path, prefix=".write-test", suffix=".tmp")
+        os.close(fd)
+        os.unlink(tmp)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ConfigError(f"{key}: cannot create or write {path} ({reason})") from None
+
+
 class PostState:
     """``channel id -> last post time`` (aware datetimes), persisted in ``path``."""
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import DEFAULTS, load_config
+from bot.config import DEFAULTS, load_config, resolve_env_file
 from bot.errors import ConfigError
 from shitpostbot.errors import ShitpostBotError
 
@@ -87,3 +87,38 @@ def test_env_example_documents_every_key_and_loads() -> None:
     assert set(DEFAULTS) | {"DISCORD_TOKEN"} <= keys
     config = load_config(EXAMPLE, {"DISCORD_TOKEN": TOKEN})
     assert config.post_cron == DEFAULTS["SHITPOSTBOT_POST_CRON"]
+
+
+def test_unknown_keys_warned_with_likely_key(tmp_path: Path) -> None:
+    """A typo in .env or the environment is named, with the key that was probably meant."""
+    env = tmp_path / ".env"
+    env.write_text(
+        f"DISCORD_TOKEN={TOKEN}\nSHITPOSTBOT_POST_CHANEL_IDS=300000000000000001\n"
+        "DISCORD_TOKN=x\nCOMPOSE_PROJECT_NAME=bot\n"
+    )
+    config = load_config(env, {"SHITPOSTBOT_TIMEZON": "UTC", "HOME": "/root"})
+    assert config.post_channel_ids == ()  # still ignored, but no longer silently
+    text = "\n".join(config.warnings)
+    assert len(config.warnings) == 3, text
+    assert "SHITPOSTBOT_POST_CHANEL_IDS" in text
+    assert "did you mean SHITPOSTBOT_POST_CHANNEL_IDS" in text
+    assert "DISCORD_TOKN" in text and "did you mean DISCORD_TOKEN" in text
+    assert "SHITPOSTBOT_TIMEZON in the environment" in text
+    assert "did you mean SHITPOSTBOT_TIMEZONE" in text
+    assert "COMPOSE_PROJECT_NAME" not in text and "HOME" not in text
+    assert load_config(None, {"DISCORD_TOKEN": TOKEN}).warnings == ()
+
+
+def test_token_with_bot_prefix_gets_specific_message() -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(None, {"DISCORD_TOKEN": "Bot " + TOKEN})
+    assert "remove the 'Bot ' prefix" in str(info.value)
+    assert TOKEN not in str(info.value)
+
+
+def test_explicit_env_file_must_exist(tmp_path: Path) -> None:
+    assert resolve_env_file(None) == Path(".env")  # the default may be absent
+    with pytest.raises(ConfigError, match="nope.env does not exist"):
+        resolve_env_file(tmp_path / "nope.env")
+    with pytest.raises(ConfigError, match="is not a file"):
+        resolve_env_file(tmp_path)
