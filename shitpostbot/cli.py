@@ -8,6 +8,7 @@ exposes ``main(argv) -> int``. Modules are imported lazily so that, for example,
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -48,6 +49,11 @@ def run_main(func: Callable[[Sequence[str]], int], argv: Sequence[str], prog: st
     except KeyboardInterrupt:
         print(f"{prog}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (``shitpostbot sample ... | head``): not an error worth a
+        # traceback. Point stdout at devnull so the interpreter's final flush stays quiet.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 def main(argv: Sequence[str] | None = None) -> int:

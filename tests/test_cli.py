@@ -50,3 +50,25 @@ def test_installed_console_script_runs() -> None:
     )
     assert result.returncode == 0
     assert result.stdout.startswith("shitpostbot ")
+
+
+def test_closed_pipe_is_quiet() -> None:
+    """``shitpostbot ... | head`` closing early must not print a traceback."""
+    code = (
+        "import sys\n"
+        "from shitpostbot.cli import run_main\n"
+        "def spam(argv):\n"
+        "    for _ in range(100000):\n"
+        "        print('x' * 100)\n"
+        "    return 0\n"
+        "sys.exit(run_main(spam, [], 'demo'))\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.read(10)
+    proc.stdout.close()  # the reader goes away, like `head`
+    err = proc.stderr.read().decode()
+    assert proc.wait() == 141
+    assert "Traceback" not in err
