@@ -16,6 +16,11 @@ from bot.service import ModelService, TextGenerator
 
 #: A short generation used to prove a freshly loaded checkpoint works before it is swapped in.
 SMOKE_CHARS = 16
+#: Candidates sampled per reply (the model keeps the first that passes its guards). Two, not the
+#: sampler's default four: twenty mentions at once then fit in one batch that answers within
+#: about a second on one CPU core (BENCHMARKS.md, "Bot"), and a reply whose candidates all fail
+#: is simply drawn again by ``bot.reply.compose``.
+REPLY_CANDIDATES = 2
 
 
 def load_generator(path: Path) -> TextGenerator:
@@ -31,6 +36,7 @@ def sampling_settings(config: BotConfig, max_chars: int | None = None) -> Any:
     return SamplingSettings(
         max_chars=config.max_chars if max_chars is None else max_chars,
         temperature=config.temperature,
+        n_candidates=REPLY_CANDIDATES,
     )
 
 
