@@ -81,6 +81,7 @@ def run_ours(minutes: float, threads: int, overrides: dict[str, object]) -> dict
         "val_loss": round(val, 4),
         "final_eval_s": round(time.perf_counter() - t0, 1),
         "peak_rss_mb": round(_peak_rss_mb()),
+        "history": result.state.history,
     }
 
 

@@ -19,7 +19,7 @@ class ModelConfig:
     embed: int = 64
     hidden: int = 256
     layers: int = 2
-    dropout: float = 0.1
+    dropout: float = 0.0
 
     def to_dict(self) -> dict[str, int | float]:
         return asdict(self)

@@ -52,7 +52,11 @@ def test_unknown_characters_and_huge_prompts_do_not_crash(gen: Generator) -> Non
 def test_copy_guard_rejects_verbatim_training_runs(gen: Generator) -> None:
     s = SamplingSettings(max_chars=80, n_candidates=3, max_repeats=100)
     raw = gen.sample_raw(["tell me"], s, seed=5)[0]
-    assert gen.generate(["tell me"], s, seed=5)[0] in {t for t, _ in raw}
+
+    def from_raw(text: str) -> bool:  # a candidate, or one cut at its last word boundary
+        return bool(text) and any(t.startswith(text) for t, _ in raw)
+
+    assert from_raw(gen.generate(["tell me"], s, seed=5)[0])
     long_ones = [t for t, _ in raw if len(t) >= 16]
     assert long_ones, raw
     # Pretend every candidate was training text: now each one is a copy and must be rejected.
@@ -61,7 +65,7 @@ def test_copy_guard_rejects_verbatim_training_runs(gen: Generator) -> None:
     assert result not in long_ones
     off = guarded.generate(["tell me"], SamplingSettings(**{**s.__dict__, "copy_guard": False}),
                            seed=5)[0]
-    assert off in {t for t, _ in raw}
+    assert from_raw(off)
 
 
 def test_guards_reject_empty_and_looping_text(gen: Generator) -> None:
