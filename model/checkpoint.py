@@ -53,10 +53,10 @@ class Checkpoint:
 
     def build_model(self, device: str | torch.device = "cpu") -> CharGRU:
         """The network with these weights, in float32, on ``device``, in eval mode."""
-        model = CharGRU(self.config)
         try:
+            model = CharGRU(self.config)
             model.load_state_dict({k: v.float() for k, v in self.weights.items()})
-        except RuntimeError as exc:
+        except (RuntimeError, AttributeError, TypeError, ValueError) as exc:
             first = str(exc).strip().splitlines()[0]
             raise CheckpointError(
                 f"{self.path}: weights do not fit the model config ({first})"
@@ -64,9 +64,10 @@ class Checkpoint:
         return model.to(device).eval()
 
 
-def state_dict_for_file(model: torch.nn.Module, half: bool) -> dict[str, torch.Tensor]:
+def weights_for_file(weights: dict[str, torch.Tensor], half: bool) -> dict[str, torch.Tensor]:
+    """CPU copies for the file; ``half`` (``--slim``) halves the size, ``build_model`` widens."""
     dtype = torch.float16 if half else torch.float32
-    return {k: v.detach().to("cpu", dtype) for k, v in model.state_dict().items()}
+    return {k: v.detach().to("cpu", dtype) for k, v in weights.items()}
 
 
 def save(

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 import torch
 
 DEFAULT_MIN_COPY = 40
+MIN_COPY_GUARD = 8  # shorter runs are common words: the guard would reject nearly everything
 
 
 def _hash(piece: str) -> int:
@@ -44,9 +45,9 @@ class CopyGuard:
     @classmethod
     def build(cls, texts: Iterable[str], min_copy: int = DEFAULT_MIN_COPY) -> CopyGuard:
         """Index ``texts`` so that any copied run of ``min_copy`` characters is caught."""
-        if min_copy < 8:
-            raise ValueError("min_copy must be at least 8 characters")
-        ngram = max(8, (min_copy * 3) // 4)
+        if min_copy < MIN_COPY_GUARD:
+            raise ValueError(f"min_copy must be at least {MIN_COPY_GUARD} characters")
+        ngram = max(MIN_COPY_GUARD, (min_copy * 3) // 4)
         stride = min_copy - ngram + 1
         found: set[int] = set()
         for text in texts:

@@ -1,8 +1,10 @@
 """The network: embedding -> multi-layer GRU over whole sequences -> linear.
 
 Why ``nn.GRU`` over whole windows: the original stepped one character at a time in Python, so
-neither cuDNN nor the fused CPU kernel could run. Here one call covers a whole window, and the
-same module serves training, evaluation and sampling (one code path).
+neither cuDNN nor the fused CPU kernel could run. Here one call covers a whole window in
+training and evaluation. Sampling reads one character at a time, so ``model.sample`` steps these
+same weights with ``torch.gru_cell`` (less per-call overhead than ``nn.GRU``); a test checks that
+both give the same numbers.
 """
 
 from __future__ import annotations

@@ -97,6 +97,13 @@ def test_foreign_and_wrong_version_files(tiny_ckpt: Path, tmp_path: Path) -> Non
     broken = tmp_path / "broken.pt"
     torch.save(data, broken)
     assert "weights do not fit" in _one_line_error(broken)
+    data["weights"] = {k: "not a tensor" for k in data["weights"]}
+    torch.save(data, broken)
+    assert "weights do not fit" in _one_line_error(broken)
+    data = torch.load(tiny_ckpt, weights_only=True)
+    data["facts"]["steps"] = "many"
+    torch.save(data, broken)
+    assert "checkpoint facts are damaged" in _one_line_error(broken)
 
 
 def test_cli_prints_one_line_and_fails(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
