@@ -18,7 +18,7 @@ from pathlib import Path
 import torch
 from torch.nn.utils.rnn import pack_padded_sequence
 
-from model.checkpoint import Checkpoint, load
+from model.checkpoint import Checkpoint, CheckpointError, load
 from model.copyguard import CopyGuard
 from model.corpus import prompt_prefix
 from model.network import CharGRU
@@ -104,7 +104,11 @@ class Generator:
     def load(cls, path: str | Path, device: str = "cpu") -> Generator:
         ckpt = load(path, map_location=device)
         model = ckpt.build_model(device)
-        return cls(model, ckpt.vocab, ckpt.guard, _info(ckpt, model))
+        try:
+            info = _info(ckpt, model)
+        except (TypeError, ValueError) as exc:
+            raise CheckpointError(f"{ckpt.path}: checkpoint facts are damaged ({exc})") from None
+        return cls(model, ckpt.vocab, ckpt.guard, info)
 
     @torch.inference_mode()
     def sample_raw(
@@ -116,8 +120,11 @@ class Generator:
         hidden = self._prime([p[:-1] for p in prefixes]).repeat_interleave(n, dim=1)
         batch = len(prompts) * n
         step_in = torch.full((batch,), SEP_ID, dtype=torch.long, device=self.device)
-        rng = torch.Generator(self.device)
-        rng.manual_seed(seed if seed is not None else torch.seed())
+        rng = torch.Generator(self.device)  # our own, so the global torch RNG is untouched
+        if seed is None:
+            rng.seed()
+        else:
+            rng.manual_seed(seed)
         # The hot loop is a few small ops per character, so per-op overhead is what costs:
         # temperature and the banned ids are folded into the output layer once, and candidates
         # that ended keep sampling (ignored when decoding) instead of being masked every step.

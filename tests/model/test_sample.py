@@ -9,8 +9,10 @@ import torch
 
 from model import Generator, SamplingSettings
 from model.copyguard import CopyGuard
+from model.corpus import prompt_prefix
 from model.sample import is_repetitive, truncated_probs
 from model.sample import main as sample_main
+from model.vocab import BOS_ID, EOS_ID, SEP_ID, UNK_ID
 
 
 @pytest.fixture(scope="module")
@@ -124,3 +126,36 @@ def test_sample_command_prints_replies(tiny_ckpt: Path, capsys: pytest.CaptureFi
     assert sample_main([str(tiny_ckpt), "-p", "hello", "--seed", "1", "--max-chars", "30"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("> hello\n")
+
+
+def test_sampling_loop_matches_the_network(gen: Generator) -> None:
+    """Near-greedy sampling (fused cells) must pick what ``CharGRU.forward`` ranks first."""
+    s = SamplingSettings(temperature=1e-4, top_p=0.5, max_chars=40, n_candidates=1,
+                         stop_at_end=False)
+    text = gen.sample_raw(["good morrow"], s, seed=0)[0][0][0]
+    ids = gen.vocab.encode(prompt_prefix("good morrow"))
+    banned = [UNK_ID, BOS_ID, SEP_ID, EOS_ID]
+    with torch.no_grad():
+        for _ in range(40):
+            logits = gen.model(torch.tensor([ids]))[0][0, -1]
+            logits[banned] = float("-inf")
+            ids.append(int(logits.argmax()))
+    expected = gen.vocab.decode(ids[len(gen.vocab.encode(prompt_prefix("good morrow"))):])
+    assert text == expected.strip()
+
+
+def test_unseeded_sampling_leaves_the_global_rng_alone(gen: Generator) -> None:
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    gen.generate(["hi"], SamplingSettings(max_chars=10))
+    assert torch.equal(torch.rand(3), expected)
+
+
+def test_trained_checkpoint_rejects_its_own_training_text(gen: Generator,
+                                                          shakespeare_slice: Path) -> None:
+    """The guard built by ``train`` from the corpus catches a copied line of it."""
+    lines = [ln for ln in shakespeare_slice.read_text("utf-8").splitlines() if len(ln) >= 45]
+    s = SamplingSettings(max_repeats=100)
+    assert len(lines) > 20 and all(gen.rejects(f"Well, {ln} ok", s) for ln in lines[:20])
+    assert not gen.rejects("Well, the harbour lights of Antwerp flicker for us tonight.", s)
