@@ -185,7 +185,7 @@ def main() -> int:
     p.add_argument("--skip-reference", action="store_true")
     p.add_argument("--out", type=Path, help="JSON result file")
     tunable = {"embed", "hidden", "layers", "dropout", "seq_len", "batch_size", "lr",
-               "min_lr_ratio", "warmup_steps", "weight_decay", "evals", "seed"}
+               "min_lr_ratio", "warmup_steps", "weight_decay", "evals", "patience", "seed"}
     for f in fields(TrainSettings):
         if f.name in tunable:
             p.add_argument("--" + f.name.replace("_", "-"), type=type(f.default), dest=f.name)

@@ -25,7 +25,7 @@ from tqdm import tqdm
 
 from model import checkpoint
 from model.checkpoint import CheckpointError
-from model.copyguard import DEFAULT_MIN_COPY, CopyGuard
+from model.copyguard import DEFAULT_MIN_COPY, MIN_COPY_GUARD, CopyGuard
 from model.corpus import CorpusError, loosen_contexts, read_corpus, render, split_records
 from model.network import CharGRU, ModelConfig
 from model.vocab import Vocab
@@ -70,6 +70,7 @@ class TrainState:
     best_val: float | None = None
     best_step: int | None = None  # the step that scored best_val (None in older checkpoints)
     evals_since_best: int = 0
+    eval_pending: bool = False  # Ctrl-C came during an evaluation: --resume runs it first
     train_loss: float | None = None
     hidden: torch.Tensor | None = None  # carried across windows, so a resume is exact
     history: list[dict[str, Any]] = field(default_factory=list)
@@ -160,7 +161,36 @@ def fit(
     stopped = "budget"
     t_last = time.perf_counter()
     chars_window, time_window = 0, 0.0
+
+    def evaluate_now(lr: float, rate: float) -> None:
+        """Score the whole validation split, keep the best weights, log, let ``on_eval`` save."""
+        nonlocal best, last_val, t_last
+        state.eval_pending = True  # until recorded: an interrupted evaluation is redone
+        val = last_val = evaluate(model, val_ids, device, s.eval_streams)
+        state.eval_pending = False
+        state.evals_done += 1
+        improved = state.best_val is None or val < state.best_val
+        if improved:
+            state.best_val, state.best_step, state.evals_since_best = val, state.step, 0
+            best = {k: v.detach().clone() for k, v in model.state_dict().items()}
+        else:
+            state.evals_since_best += 1
+        state.history.append({
+            "step": state.step, "elapsed_s": round(state.elapsed, 2), "epoch": state.epoch,
+            "lr": lr, "train_loss": round(state.train_loss or 0.0, 5), "val_loss": round(val, 5),
+            "chars_per_s": round(rate), "best": improved,
+        })
+        if on_eval is not None:
+            state.hidden = None if hidden is None else hidden.to("cpu", torch.float32)
+            on_eval(state, best, optimizer)
+        now = time.perf_counter()  # evaluating counts against the budget, not the rate
+        state.elapsed += now - t_last
+        t_last = now
+
     try:
+        if state.eval_pending:  # resumed from a Ctrl-C in the middle of an evaluation
+            evaluate_now(learning_rate(s, max(0, state.step - 1), progress()),
+                         state.chars / max(state.step_seconds, 1e-9))
         while progress() < 1.0:
             before = progress()
             x, y, new_epoch = stream.next()
@@ -199,30 +229,14 @@ def fit(
             now_p = progress()
             due = now_p >= 1.0 or math.floor(now_p * s.evals) > math.floor(before * s.evals)
             if due:
-                val = last_val = evaluate(model, val_ids, device, s.eval_streams)
-                state.evals_done += 1
-                improved = state.best_val is None or val < state.best_val
-                if improved:
-                    state.best_val, state.best_step, state.evals_since_best = val, state.step, 0
-                    best = {k: v.detach().clone() for k, v in model.state_dict().items()}
-                else:
-                    state.evals_since_best += 1
-                state.history.append({
-                    "step": state.step, "elapsed_s": round(state.elapsed, 2), "epoch": state.epoch,
-                    "lr": lr, "train_loss": round(state.train_loss, 5), "val_loss": round(val, 5),
-                    "chars_per_s": round(rate), "best": improved,
-                })
-                if on_eval is not None:
-                    state.hidden = hidden.to("cpu", torch.float32)
-                    on_eval(state, best, optimizer)
-                now = time.perf_counter()  # evaluating counts against the budget, not the rate
-                state.elapsed += now - t_last
-                t_last = now
+                evaluate_now(lr, rate)
                 if state.evals_since_best >= s.patience and progress() < 1.0:
                     stopped = "early-stop"
                     break
     except KeyboardInterrupt:
         stopped = "interrupted"
+        if state.best_val is None:  # no evaluation yet: serve what training has, not the init
+            best = {k: v.detach().clone() for k, v in model.state_dict().items()}
         if on_eval is not None:
             state.hidden = None if hidden is None else hidden.to("cpu", torch.float32)
             on_eval(state, best, optimizer)
@@ -239,7 +253,8 @@ def progress_bar(s: TrainSettings, state: TrainState, *, disable: bool = False,
                  file: Any = None) -> tqdm:
     """Steps done of ``--steps``, or seconds trained of ``--minutes``; chars/s in the postfix.
 
-    A time budget gets its own format: tqdm's rate would be "seconds per second", meaningless.
+    A time budget gets its own format: tqdm's rate would be "seconds per second", meaningless;
+    its ETA (``{remaining}``) is still right, as the budget counts wall-clock seconds.
     """
     common = {"disable": disable, "leave": False, "dynamic_ncols": True,
               "file": file if file is not None else sys.stderr}
@@ -247,7 +262,8 @@ def progress_bar(s: TrainSettings, state: TrainState, *, disable: bool = False,
         return tqdm(total=s.steps, initial=state.step, unit="step", **common)
     total = round((s.minutes or 0) * 60)
     return tqdm(total=total, initial=min(total, int(state.elapsed)),
-                bar_format="{l_bar}{bar}| {n:.0f}/{total:.0f} s trained [{elapsed}{postfix}]",
+                bar_format="{l_bar}{bar}| {n:.0f}/{total:.0f} s trained "
+                "[{elapsed}<{remaining}{postfix}]",
                 **common)
 
 
@@ -288,6 +304,8 @@ def budget_spent(out: Path, s: TrainSettings, state: TrainState, flag_given: boo
     With ``--resume``, ``--steps`` and ``--minutes`` are totals for the whole run, so the
     learning-rate schedule and a resumed interrupted run stay exactly as if never stopped.
     """
+    if state.eval_pending:
+        return None  # the run was cut during its last evaluation: --resume finishes it
     if s.steps is not None and state.step >= s.steps:
         have, flag, unit = f"{state.step}", "--steps", "steps"
     elif s.minutes is not None and state.elapsed >= s.minutes * 60:
@@ -381,6 +399,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if s.steps is None and s.minutes is None:
             s.minutes = 10.0
     _check_settings(parser, s)
+    if not args.resume and args.copy_guard < MIN_COPY_GUARD:
+        parser.error(f"--copy-guard must be at least {MIN_COPY_GUARD} characters")
 
     data_opts = resume.resume["data"] if resume is not None else {
         "val_fraction": args.val_fraction, "min_char_count": args.min_char_count,
@@ -452,10 +472,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "optimizer": optimizer.state_dict(), "state": asdict(st), "settings": asdict(s),
             "data": data_opts, "rng": torch.get_rng_state(),
         }
-        dtype = torch.float16 if args.slim else torch.float32
         checkpoint.save(
             out, config=config, vocab=vocab, guard=guard, facts=run_facts, resume=resume_state,
-            weights={k: v.detach().to("cpu", dtype) for k, v in best_weights.items()},
+            weights=checkpoint.weights_for_file(best_weights, half=args.slim),
         )
         if not args.quiet and latest is not None:
             from model.sample import Generator, SamplingSettings
@@ -475,7 +494,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"{out}: {result.state.step} steps in {time.time() - started:.0f}s ({result.stopped}); "
           f"best validation loss {_fmt(best_val)} nats/char")
     if result.stopped == "interrupted":
-        print(f"{out}: saved; continue with --resume", file=sys.stderr)
+        how = ("a --slim file cannot be resumed" if args.slim else "continue with --resume")
+        print(f"{out}: saved; {how}", file=sys.stderr)
         return 130
     return 0
 
@@ -485,8 +505,8 @@ def _check_settings(parser: argparse.ArgumentParser, s: TrainSettings) -> None:
         value = getattr(s, f.name)
         if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
             parser.error(f"--{f.name.replace('_', '-')} must not be negative")
-    if min(s.hidden, s.layers, s.embed, s.seq_len, s.batch_size, s.evals) < 1:
-        parser.error("sizes, --seq-len, --batch-size and --evals must be at least 1")
+    if min(s.hidden, s.layers, s.embed, s.seq_len, s.batch_size, s.evals, s.patience) < 1:
+        parser.error("sizes, --seq-len, --batch-size, --evals and --patience must be at least 1")
     if (s.steps is not None and s.steps < 1) or (s.minutes is not None and s.minutes <= 0):
         parser.error("the budget (--steps or --minutes) must be positive")
     if not 0 <= s.dropout < 1:

@@ -76,6 +76,36 @@ def test_resume_is_exact(shakespeare_slice: Path, tmp_path: Path, monkeypatch) -
     assert train.main([str(shakespeare_slice), "-o", str(cut), "--resume", "--quiet"]) == 0
     a, b = _weights(full), _weights(cut)
     assert all(torch.allclose(a[k], b[k], atol=1e-6) for k in a)
+    # the evaluation Ctrl-C cut short is redone on resume, so the record matches too
+    rows = {name: [json.loads(r) for r in p.with_suffix(".metrics.jsonl").read_text().splitlines()]
+            for name, p in (("full", full), ("cut", cut))}
+    assert [r["step"] for r in rows["cut"]] == [r["step"] for r in rows["full"]] == [6, 12, 18, 24]
+    assert [r["val_loss"] for r in rows["cut"]] == pytest.approx(
+        [r["val_loss"] for r in rows["full"]], abs=1e-4)
+    assert checkpoint.load(cut).facts["best_val_loss"] == pytest.approx(
+        checkpoint.load(full).facts["best_val_loss"], abs=1e-5)
+
+
+def test_ctrl_c_before_any_evaluation_keeps_the_trained_weights(
+    shakespeare_slice: Path, tmp_path: Path, monkeypatch, capsys: pytest.CaptureFixture
+) -> None:
+    real_lr = train.learning_rate
+    calls = {"n": 0}
+
+    def interrupt_on_sixth_step(*a, **kw):
+        calls["n"] += 1
+        if calls["n"] == 6:
+            raise KeyboardInterrupt
+        return real_lr(*a, **kw)
+
+    monkeypatch.setattr(train, "learning_rate", interrupt_on_sixth_step)
+    out = tmp_path / "early.pt"
+    assert train.main([str(shakespeare_slice), "-o", str(out), "--steps", "40", "--evals", "2",
+                       *TINY]) == 130
+    saved = checkpoint.load(out)
+    assert saved.resume["state"]["step"] == 5 and saved.facts["best_val_loss"] is None
+    assert all(torch.equal(saved.weights[k], v) for k, v in saved.resume["weights"].items())
+    assert capsys.readouterr().err.strip().endswith("saved; continue with --resume")
 
 
 def test_resume_refuses_another_corpus_or_a_slim_file(
@@ -111,9 +141,12 @@ def test_help_and_bad_options_exit_through_argparse(capsys: pytest.CaptureFixtur
     with pytest.raises(SystemExit) as ok:
         train.main(["--help"])
     assert ok.value.code == 0 and "--minutes" in capsys.readouterr().out
-    with pytest.raises(SystemExit) as bad:
-        train.main(["x.txt", "-o", "y.pt", "--steps", "0"])
-    assert bad.value.code == 2 and "must be positive" in capsys.readouterr().err
+    for flags, message in [(["--steps", "0"], "must be positive"),
+                           (["--patience", "0"], "--patience must be at least 1"),
+                           (["--copy-guard", "7"], "--copy-guard must be at least 8 characters")]:
+        with pytest.raises(SystemExit) as bad:
+            train.main(["x.txt", "-o", "y.pt", *flags])
+        assert bad.value.code == 2 and message in capsys.readouterr().err
 
 
 def test_eval_line_shows_the_current_loss_and_the_best() -> None:
@@ -151,7 +184,7 @@ def test_time_bar_counts_seconds_trained_not_seconds_per_second() -> None:
     bar.refresh()
     text = sink.getvalue()
     bar.close()
-    assert "123/600 s trained" in text and not re.search(r"[?\d]s/s", text)
+    assert "123/600 s trained [00:00<" in text and not re.search(r"[?\d]s/s", text)  # ETA
     assert "step=203" in text and "val=2.750" in text and "best=2.250" in text
     assert "chars/s=9,600" in text
     steps = train.TrainSettings(steps=30)
