@@ -29,7 +29,7 @@ from model.copyguard import DEFAULT_MIN_COPY, MIN_COPY_GUARD, CopyGuard
 from model.corpus import CorpusError, loosen_contexts, read_corpus, render, split_records
 from model.network import CharGRU, ModelConfig
 from model.vocab import Vocab
-from model.windows import WindowStream, evaluate
+from model.windows import EVAL_STREAMS, WindowStream, evaluate
 
 
 @dataclass
@@ -51,7 +51,7 @@ class TrainSettings:
     minutes: float | None = None
     evals: int = 10  # evaluations spread evenly over the run
     patience: int = 3  # stop after this many evaluations without improvement
-    eval_streams: int = 32
+    eval_streams: int = EVAL_STREAMS
     seed: int = 1337
     amp: bool = True
 
@@ -104,9 +104,9 @@ def learning_rate(s: TrainSettings, step: int, progress: float) -> float:
 
 def make_optimizer(model: CharGRU, s: TrainSettings) -> torch.optim.Optimizer:
     """AdamW; weight decay only on matrices (not biases or the embedding table)."""
-    named = list(model.named_parameters())
-    decay = [p for n, p in named if p.dim() >= 2 and not n.startswith("embed")]
-    rest = [p for n, p in named if not (p.dim() >= 2 and not n.startswith("embed"))]
+    decay, rest = [], []
+    for name, param in model.named_parameters():
+        (decay if param.dim() >= 2 and not name.startswith("embed") else rest).append(param)
     groups = [
         {"params": decay, "weight_decay": s.weight_decay},
         {"params": rest, "weight_decay": 0.0},
@@ -299,13 +299,19 @@ def small_corpus_warning(corpus: Path, train_chars: int) -> str | None:
 
 
 def budget_spent(out: Path, s: TrainSettings, state: TrainState, flag_given: bool) -> str | None:
-    """Why a resumed run has nothing left to do (its total budget is reached), or None.
+    """Why a resumed run has nothing left to do (its total budget is reached, or it stopped
+    early), or None.
 
     With ``--resume``, ``--steps`` and ``--minutes`` are totals for the whole run, so the
     learning-rate schedule and a resumed interrupted run stay exactly as if never stopped.
+    A run that stopped early would only train to its next evaluation and stop again.
     """
     if state.eval_pending:
         return None  # the run was cut during its last evaluation: --resume finishes it
+    if state.evals_since_best >= s.patience:
+        return (f"{out} stopped early: validation did not improve for {state.evals_since_best} "
+                f"evaluations after its best ({_fmt(state.best_val)} at step {state.best_step}), "
+                "and the file holds that best model; to train further, start a new run")
     if s.steps is not None and state.step >= s.steps:
         have, flag, unit = f"{state.step}", "--steps", "steps"
     elif s.minutes is not None and state.elapsed >= s.minutes * 60:

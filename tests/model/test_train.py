@@ -175,6 +175,29 @@ def test_progress_lines_report_rising_validation(
     assert checkpoint.load(out).resume["state"]["best_step"] == 2
 
 
+def test_early_stop_keeps_the_best_and_refuses_a_resume(
+    shakespeare_slice: Path, tmp_path: Path, monkeypatch, capsys: pytest.CaptureFixture
+) -> None:
+    """Validation scripted to rise: with --patience 2 the run stops at its third evaluation."""
+    losses = iter([5.0, 6.0, 7.0, 8.0, 9.0])
+    monkeypatch.setattr(train, "evaluate", lambda *a, **kw: next(losses))
+    out = tmp_path / "early.pt"
+    assert train.main([str(shakespeare_slice), "-o", str(out), "--steps", "20", "--evals", "10",
+                       "--patience", "2", *TINY]) == 0
+    summary = capsys.readouterr().out
+    assert f"{out}: 6 steps in " in summary and "(early-stop)" in summary
+    saved = checkpoint.load(out)
+    assert saved.resume["state"]["step"] == 6 and saved.resume["state"]["best_step"] == 2
+    assert saved.facts["best_val_loss"] == 5.0
+    before = out.read_bytes()
+    with pytest.raises(checkpoint.CheckpointError) as info:
+        train.main([str(shakespeare_slice), "-o", str(out), "--resume", "--steps", "40"])
+    assert str(info.value) == (f"{out} stopped early: validation did not improve for 2 evaluations"
+                               " after its best (5.000 at step 2), and the file holds that best "
+                               "model; to train further, start a new run")
+    assert out.read_bytes() == before
+
+
 def test_time_bar_counts_seconds_trained_not_seconds_per_second() -> None:
     s = train.TrainSettings(minutes=10)
     state = train.TrainState(step=203, elapsed=123.4, train_loss=2.5, best_val=2.25)
