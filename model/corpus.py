@@ -75,6 +75,8 @@ def prompt_prefix(message: str | None) -> str:
 def read_corpus(path: str | Path, *, dialogue: bool = False) -> tuple[list[Record], CorpusFacts]:
     """Read ``.jsonl`` (ingest output) or plain text (one record per blank-line-separated block).
 
+    A ``.json`` file may hold JSON Lines too, or one array of the same record objects.
+
     ``dialogue`` (plain text only) treats the blocks as turns of one conversation, the way a
     play or a chat log reads: each block gets the previous block as its context, and a first
     line that is only a speaker label (``ROMEO:``) is dropped from both.
@@ -88,7 +90,10 @@ def read_corpus(path: str | Path, *, dialogue: bool = False) -> tuple[list[Recor
         content = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CorpusError(f"{path}: not UTF-8 text (byte {exc.start})") from None
-    if path.suffix.lower() in {".jsonl", ".json"}:
+    suffix = path.suffix.lower()
+    if suffix == ".json" and content.lstrip().startswith("["):
+        records = _parse_json_array(path, content)
+    elif suffix in {".jsonl", ".json"}:
         records = _parse_jsonl(path, content)
     else:
         records = _parse_text(content, dialogue)
@@ -106,15 +111,35 @@ def _parse_jsonl(path: Path, content: str) -> list[Record]:
             item = json.loads(line)
         except json.JSONDecodeError as exc:
             raise CorpusError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
-        if not isinstance(item, dict) or not isinstance(item.get("text"), str):
-            raise CorpusError(f"{path}:{number}: a record needs a string field 'text'")
-        context = item.get("context")
-        if context is not None and not isinstance(context, str):
-            raise CorpusError(f"{path}:{number}: 'context' must be a string")
-        text = clean_text(item["text"])
-        if text:
-            records.append(Record(text, clean_text(context) or None if context else None))
+        record = _record_from(item, f"{path}:{number}")
+        if record is not None:
+            records.append(record)
     return records
+
+
+def _parse_json_array(path: Path, content: str) -> list[Record]:
+    """A hand-made ``.json`` corpus: one array of the same objects ingest writes per line."""
+    try:
+        items = json.loads(content)
+    except json.JSONDecodeError as exc:
+        raise CorpusError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+    if not isinstance(items, list):
+        raise CorpusError(f"{path}: expected a JSON array of records")
+    records = [_record_from(item, f"{path}: record {i}") for i, item in enumerate(items, 1)]
+    return [r for r in records if r is not None]
+
+
+def _record_from(item: object, where: str) -> Record | None:
+    """One ``{"text": ..., "context": ...}`` object; ``None`` when its text cleans to nothing."""
+    if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+        raise CorpusError(f"{where}: a record needs a string field 'text'")
+    context = item.get("context")
+    if context is not None and not isinstance(context, str):
+        raise CorpusError(f"{where}: 'context' must be a string")
+    text = clean_text(item["text"])
+    if not text:
+        return None
+    return Record(text, clean_text(context) or None if context else None)
 
 
 def _parse_text(content: str, dialogue: bool) -> list[Record]:

@@ -56,6 +56,29 @@ def test_bad_jsonl_names_file_and_line(tmp_path: Path, content: str, problem: st
     assert problem in str(info.value) and "\n" not in str(info.value)
 
 
+def test_json_file_may_hold_one_array_of_records(tmp_path: Path) -> None:
+    path = tmp_path / "mine.json"
+    path.write_text('[{"text": "first post"}, {"text": "  "}, {"text": "yes", "context": "ok?"}]')
+    records, _ = read_corpus(path)
+    assert records == [Record("first post"), Record("yes", "ok?")]
+    path.write_text('{"text": "json lines"}\n{"text": "in a .json file"}\n')
+    assert [r.text for r in read_corpus(path)[0]] == ["json lines", "in a .json file"]
+
+
+@pytest.mark.parametrize("content, problem", [
+    ('[{"text": "a"},\n {"text": ]', "mine.json:2: not valid JSON"),
+    ('[{"text": "a"}, {"context": "b"}]', "mine.json: record 2: a record needs a string field"),
+    ('[{"text": "a", "context": ["b"]}]', "mine.json: record 1: 'context' must be a string"),
+    ("[]", "mine.json: the corpus holds no text"),
+])
+def test_bad_json_array_names_file_and_record(tmp_path: Path, content: str, problem: str) -> None:
+    path = tmp_path / "mine.json"
+    path.write_text(content)
+    with pytest.raises(CorpusError) as info:
+        read_corpus(path)
+    assert problem in str(info.value) and "\n" not in str(info.value)
+
+
 def test_unreadable_corpus(tmp_path: Path) -> None:
     with pytest.raises(CorpusError, match="missing.txt: cannot read"):
         read_corpus(tmp_path / "missing.txt")
