@@ -73,7 +73,9 @@ def is_network_error(exc: BaseException) -> bool:
     import ssl
 
     return isinstance(
-        exc, (aiohttp.ClientError, ConnectionError, TimeoutError, socket.gaierror, ssl.SSLError)
+        exc,
+        (aiohttp.ClientError, ConnectionError, TimeoutError, asyncio.TimeoutError,  # 3.10: two
+         socket.gaierror, ssl.SSLError),
     )
 
 

@@ -7,6 +7,7 @@ in code lets only the bot's owners or members with "Manage Server" run it.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -94,7 +95,7 @@ class Admin(commands.Cog):
         assert self.bot.service is not None
         try:
             text = await compose(self.bot.service, None)
-        except (ServiceBusy, ServiceNotReady, TimeoutError) as exc:
+        except (ServiceBusy, ServiceNotReady, asyncio.TimeoutError) as exc:  # not builtin on 3.10
             log.warning("/post: %s", exc)
             text = BUSY_TEXT
         await interaction.followup.send(text)
