@@ -29,8 +29,10 @@ log = logging.getLogger(__name__)
 
 EXTENSIONS = ("bot.cogs.chat", "bot.cogs.schedule", "bot.cogs.admin")
 
-#: Misfires within an hour still post (a slow restart at 18:00 is fine); missed runs coalesce to
-#: one post rather than a catch-up storm; never two runs of the job at once.
+#: A run that fires late in a running bot (a suspended laptop, a busy loop) still posts within an
+#: hour; missed runs coalesce to one post rather than a catch-up storm; never two runs at once.
+#: The job is scheduled afresh at start-up, so a post time passed while the bot was stopped is
+#: skipped, not made up.
 JOB_DEFAULTS = {"misfire_grace_time": 3600, "coalesce": True, "max_instances": 1}
 
 
