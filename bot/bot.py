@@ -31,8 +31,8 @@ EXTENSIONS = ("bot.cogs.chat", "bot.cogs.schedule", "bot.cogs.admin")
 
 #: A run that fires late in a running bot (a suspended laptop, a busy loop) still posts within an
 #: hour; missed runs coalesce to one post rather than a catch-up storm; never two runs at once.
-#: The job is scheduled afresh at start-up, so a post time passed while the bot was stopped is
-#: skipped, not made up.
+#: A post time passed while the bot was stopped is made up at start-up by the Schedule cog, with
+#: the same hour of grace.
 JOB_DEFAULTS = {"misfire_grace_time": 3600, "coalesce": True, "max_instances": 1}
 
 

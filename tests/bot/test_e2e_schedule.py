@@ -8,6 +8,7 @@ from pathlib import Path
 
 from apscheduler.schedulers.base import STATE_PAUSED
 
+from bot.state import PostState
 from tests.bot.fake_discord import (
     CHANNEL_2_ID,
     CHANNEL_ID,
@@ -125,3 +126,49 @@ async def test_next_slot_posts_again(fake_discord: FakeDiscord, tmp_path: Path) 
         await run.run_scheduled_job()
         assert len(fake_discord.messages()) == 4
     assert not service.worker_alive  # the bot's close() waited for the model worker
+
+
+def _posted_before(tmp_path: Path, when: datetime, *channels: int) -> None:
+    """A state folder from an earlier run that posted to ``channels`` at ``when``."""
+    state = PostState(tmp_path / "state" / "posts.json")
+    for channel in channels:
+        state.record(channel, when)
+
+
+YESTERDAYS_SLOT = datetime(2025, 5, 3, 18, 0, tzinfo=timezone.utc)
+
+
+async def test_restart_across_the_post_time_makes_up_the_post_once(
+    fake_discord: FakeDiscord, tmp_path: Path
+) -> None:
+    """Stopped over 18:00, started at 18:20: the missed post goes out at start-up, once.
+
+    A channel that never had a post is not caught up: nothing was missed there.
+    """
+    _posted_before(tmp_path, YESTERDAYS_SLOT, CHANNEL_ID)
+    config = make_config(tmp_path)
+    clock = FixedClock(datetime(2025, 5, 4, 18, 20, tzinfo=timezone.utc))
+    service = stand_in_service(ScriptedGenerator())
+    async with running_bot(fake_discord, config, service, clock=clock) as run:
+        await fake_discord.wait_for_request("POST", rf"/channels/{CHANNEL_ID}/messages")
+        assert "making up the post missed while stopped" in run.logs.text()
+    assert [r.path for r in fake_discord.messages()] == [f"/channels/{CHANNEL_ID}/messages"]
+    async with running_bot(fake_discord, config, stand_in_service(ScriptedGenerator()),
+                           clock=clock) as run:
+        await run.run_scheduled_job()  # the same slot again, by the job itself
+    assert len(fake_discord.messages(CHANNEL_ID)) == 1  # already had it: not twice
+    assert len(fake_discord.messages(CHANNEL_2_ID)) == 1  # the job's own run posts there
+
+
+async def test_a_post_time_more_than_an_hour_ago_is_not_made_up(
+    fake_discord: FakeDiscord, tmp_path: Path
+) -> None:
+    _posted_before(tmp_path, YESTERDAYS_SLOT, CHANNEL_ID, CHANNEL_2_ID)
+    config = make_config(tmp_path)
+    clock = FixedClock(datetime(2025, 5, 4, 19, 1, tzinfo=timezone.utc))
+    async with running_bot(fake_discord, config, stand_in_service(ScriptedGenerator()),
+                           clock=clock) as run:
+        cog = run.bot.get_cog("Schedule")
+        assert cog is not None and cog._catch_up is None
+        await run.run_scheduled_job()  # the job itself still posts today's slot when due
+    assert len(fake_discord.messages()) == 2
