@@ -111,6 +111,8 @@ def save(
 def load(path: str | Path, map_location: str | torch.device = "cpu") -> Checkpoint:
     """Read and validate a checkpoint; every problem becomes a one-line ``CheckpointError``."""
     path = Path(path)
+    if path.is_dir():
+        raise CheckpointError(f"{path}: is a folder, not a checkpoint file")
     if not path.is_file():
         raise CheckpointError(f"{path}: no such checkpoint file")
     try:

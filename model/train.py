@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -385,6 +386,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.threads > 0:
         torch.set_num_threads(args.threads)
     out: Path = args.output
+    check_output(out)
     resume = checkpoint.load(out) if args.resume else None
     if resume is not None and resume.resume is None:
         raise CheckpointError(f"{out}: holds no training state to resume (saved with --slim?)")
@@ -420,7 +422,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                              flag_given=args.steps is not None or args.minutes is not None)
         if spent:
             raise CheckpointError(spent)
-    train_records, val_records = split_records(records, data_opts["val_fraction"], s.seed)
+    try:
+        train_records, val_records = split_records(records, data_opts["val_fraction"], s.seed)
+    except CorpusError as exc:
+        raise CorpusError(f"{args.corpus}: {exc}") from None
     train_text = render(loosen_contexts(train_records, s.seed))
     val_text = render(val_records)
     vocab = resume.vocab if resume is not None else Vocab.build([train_text],
@@ -504,6 +509,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{out}: saved; {how}", file=sys.stderr)
         return 130
     return 0
+
+
+def check_output(out: Path) -> None:
+    """Refuse a checkpoint path that cannot be written now, not after the whole budget is spent."""
+    if out.is_dir():
+        raise CheckpointError(f"{out}: is a folder; give a file name, e.g. {out / 'me.pt'}")
+    folder = out.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent  # missing folders are created at the first save
+    if not folder.is_dir():
+        raise CheckpointError(f"{out}: cannot be written: {folder} is a file, not a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise CheckpointError(f"{out}: cannot be written: no permission to write in {folder}")
 
 
 def _check_settings(parser: argparse.ArgumentParser, s: TrainSettings) -> None:

@@ -72,6 +72,7 @@ def test_slim_half_precision_weights_are_widened(tiny_ckpt: Path, tmp_path: Path
 
 def test_missing_corrupt_truncated_files(tiny_ckpt: Path, tmp_path: Path) -> None:
     assert "no such checkpoint" in _one_line_error(tmp_path / "nope.pt")
+    assert "is a folder, not a checkpoint file" in _one_line_error(tmp_path)
     garbage = tmp_path / "garbage.pt"
     garbage.write_bytes(bytes(range(256)) * 40)
     assert "not a readable checkpoint" in _one_line_error(garbage)

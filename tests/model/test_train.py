@@ -180,6 +180,28 @@ def test_progress_lines_report_rising_validation(
     assert checkpoint.load(out).resume["state"]["best_step"] == 2
 
 
+def test_unwritable_output_fails_before_training(shakespeare_slice: Path, tmp_path: Path) -> None:
+    """A folder as -o, or a path under a file: one line at once, not a traceback after training."""
+    folder = tmp_path / "dir.pt"
+    folder.mkdir()
+    with pytest.raises(checkpoint.CheckpointError, match=r"dir.pt: is a folder; give a file name"):
+        train.main([str(shakespeare_slice), "-o", str(folder), "--steps", "2", *TINY])
+    under_file = tmp_path / "notes.txt" / "deeper" / "me.pt"
+    (tmp_path / "notes.txt").write_text("x")
+    with pytest.raises(checkpoint.CheckpointError, match=r"notes.txt is a file, not a folder"):
+        train.main([str(shakespeare_slice), "-o", str(under_file), "--steps", "2", *TINY])
+    fresh = tmp_path / "new" / "folder" / "me.pt"  # missing folders are fine: created on save
+    assert train.main([str(shakespeare_slice), "-o", str(fresh), "--steps", "2", *TINY]) == 0
+    assert fresh.is_file()
+
+
+def test_one_record_corpus_error_names_the_file(tmp_path: Path) -> None:
+    corpus = tmp_path / "one.txt"
+    corpus.write_text("just one post, no blank line to split on")
+    with pytest.raises(CorpusError, match=r"one.txt: the corpus needs at least 2 records"):
+        train.main([str(corpus), "-o", str(tmp_path / "me.pt"), "--steps", "2", *TINY])
+
+
 def test_early_stop_keeps_the_best_and_refuses_a_resume(
     shakespeare_slice: Path, tmp_path: Path, monkeypatch, capsys: pytest.CaptureFixture
 ) -> None:
