@@ -74,7 +74,8 @@ def is_network_error(exc: BaseException) -> bool:
 
     return isinstance(
         exc,
-        (aiohttp.ClientError, ConnectionError, TimeoutError, asyncio.TimeoutError,  # 3.10: two
+        # asyncio.TimeoutError is its own class before Python 3.11, an alias of the builtin after
+        (aiohttp.ClientError, ConnectionError, TimeoutError, asyncio.TimeoutError,
          socket.gaierror, ssl.SSLError),
     )
 

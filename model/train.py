@@ -103,6 +103,11 @@ def learning_rate(s: TrainSettings, step: int, progress: float) -> float:
     return s.lr * (s.min_lr_ratio + (1 - s.min_lr_ratio) * cosine)
 
 
+def snapshot(model: CharGRU) -> dict[str, torch.Tensor]:
+    """A copy of the weights as they are now (training goes on changing the originals)."""
+    return {k: v.detach().clone() for k, v in model.state_dict().items()}
+
+
 def make_optimizer(model: CharGRU, s: TrainSettings) -> torch.optim.Optimizer:
     """AdamW; weight decay only on matrices (not biases or the embedding table)."""
     decay, rest = [], []
@@ -143,7 +148,7 @@ def fit(
         optimizer.load_state_dict(optimizer_state)
     stream = WindowStream(train_ids, s.batch_size, s.seq_len, s.seed)
     stream.seek(state.epoch, state.window)
-    best = best_weights or {k: v.detach().clone() for k, v in model.state_dict().items()}
+    best = best_weights or snapshot(model)
     use_amp = s.amp and device.type == "cuda"
     amp_dtype = torch.bfloat16 if use_amp and torch.cuda.is_bf16_supported() else torch.float16
     scaler = torch.amp.GradScaler("cuda", enabled=use_amp and amp_dtype == torch.float16)
@@ -163,6 +168,12 @@ def fit(
     t_last = time.perf_counter()
     chars_window, time_window = 0, 0.0
 
+    def hand_over() -> None:
+        """Let ``on_eval`` save: the state (with the hidden state, so a resume is exact), best."""
+        if on_eval is not None:
+            state.hidden = None if hidden is None else hidden.to("cpu", torch.float32)
+            on_eval(state, best, optimizer)
+
     def evaluate_now(lr: float, rate: float) -> None:
         """Score the whole validation split, keep the best weights, log, let ``on_eval`` save."""
         nonlocal best, last_val, t_last
@@ -173,7 +184,7 @@ def fit(
         improved = state.best_val is None or val < state.best_val
         if improved:
             state.best_val, state.best_step, state.evals_since_best = val, state.step, 0
-            best = {k: v.detach().clone() for k, v in model.state_dict().items()}
+            best = snapshot(model)
         else:
             state.evals_since_best += 1
         state.history.append({
@@ -181,9 +192,7 @@ def fit(
             "lr": lr, "train_loss": round(state.train_loss or 0.0, 5), "val_loss": round(val, 5),
             "chars_per_s": round(rate), "best": improved,
         })
-        if on_eval is not None:
-            state.hidden = None if hidden is None else hidden.to("cpu", torch.float32)
-            on_eval(state, best, optimizer)
+        hand_over()
         now = time.perf_counter()  # evaluating counts against the budget, not the rate
         state.elapsed += now - t_last
         t_last = now
@@ -237,10 +246,8 @@ def fit(
     except KeyboardInterrupt:
         stopped = "interrupted"
         if state.best_val is None:  # no evaluation yet: serve what training has, not the init
-            best = {k: v.detach().clone() for k, v in model.state_dict().items()}
-        if on_eval is not None:
-            state.hidden = None if hidden is None else hidden.to("cpu", torch.float32)
-            on_eval(state, best, optimizer)
+            best = snapshot(model)
+        hand_over()
     finally:
         bar.close()
     return FitResult(state, best, stopped)

@@ -112,9 +112,9 @@ class Schedule(commands.Cog):
                 if already_posted(self.trigger, last, now):
                     log.info("channel %s already has this slot's post; skipping", channel_id)
                     continue
-                if catch_up and last is None:
-                    continue
                 if catch_up:
+                    if last is None:
+                        continue  # never posted here: nothing was missed
                     log.info("making up the post missed while stopped in channel %s", channel_id)
                 if await self.post_to(channel_id):
                     self.bot.post_state.record(channel_id, now)
